@@ -1,0 +1,20 @@
+from ninja import NinjaAPI
+
+from di4c.api import errors
+from di4c.api.accounts import router as accounts_router
+from di4c.api.networks import router as networks_router
+
+api = NinjaAPI(
+    title="di4c API",
+    version="1",
+    description=(
+        "Public read access to programmes, networks and organisations; writes with a personal "
+        "token (Authorization: Bearer <token>, created on your profile page) and the same "
+        "permission checks as the pages."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("/", networks_router)
+api.add_router("/", accounts_router)

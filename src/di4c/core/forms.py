@@ -1,0 +1,61 @@
+"""Form helpers shared by every app."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from di4c.core.i18n import translation_languages
+
+
+class TranslatedFieldsMixin:
+    """Adds one input per extra language for each field named in `translated_fields`.
+
+    `name` stays the English base value; `name_ro`, `name_it`, ... fill `name_i18n`.
+    """
+
+    translated_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language_names = dict(settings.LANGUAGES)
+        instance = getattr(self, "instance", None)
+        for field_name in self.translated_fields:
+            base = self.fields[field_name]
+            stored = getattr(instance, f"{field_name}_i18n", None) or {}
+            for code in translation_languages():
+                extra = base.__class__(
+                    label=_("%(field)s in %(language)s")
+                    % {"field": base.label, "language": language_names[code]},
+                    required=False,
+                    max_length=getattr(base, "max_length", None),
+                    widget=base.widget.__class__(attrs={"lang": code, **base.widget.attrs}),
+                )
+                extra.initial = stored.get(code, "")
+                self.fields[f"{field_name}_{code}"] = extra
+            base.widget.attrs.setdefault("lang", "en")
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """{'name_i18n': {'ro': ..., 'it': ...}, ...} from the cleaned data; blanks dropped."""
+        result = {}
+        for field_name in self.translated_fields:
+            values = {}
+            for code in translation_languages():
+                text = (self.cleaned_data.get(f"{field_name}_{code}") or "").strip()
+                if text:
+                    values[code] = text
+            result[f"{field_name}_i18n"] = values
+        return result
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form fields it names (or above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        if field == NON_FIELD_ERRORS:
+            target = None
+        for message in messages:
+            form.add_error(target, message)

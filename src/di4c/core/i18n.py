@@ -1,0 +1,71 @@
+"""Translated names and reader-language formatting shared by every app."""
+
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def current_language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def translation_languages() -> list[str]:
+    """Languages a name can be stored in besides the English base value."""
+    return [code for code, _name in settings.LANGUAGES if code != "en"]
+
+
+def validate_translations(value) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError(_("Translations must be a mapping of language code to text."))
+    unknown = sorted(set(value) - set(translation_languages()))
+    if unknown:
+        raise ValidationError(
+            _("Unknown language code(s): %(codes)s."), params={"codes": ", ".join(unknown)}
+        )
+    for text in value.values():
+        if not isinstance(text, str):
+            raise ValidationError(_("Each translation must be text."))
+
+
+def TranslationsField(**kwargs):  # noqa: N802 - reads like a field class at the call site
+    """A JSON mapping {language code: text} that holds a field's non-English versions."""
+    kwargs.setdefault("default", dict)
+    kwargs.setdefault("blank", True)
+    kwargs.setdefault("validators", [validate_translations])
+    return models.JSONField(**kwargs)
+
+
+def localized(instance, field: str, language: str | None = None) -> str:
+    """The field in the reader's language, falling back to the English base value."""
+    language = language or current_language()
+    translations = getattr(instance, f"{field}_i18n", None) or {}
+    return translations.get(language) or getattr(instance, field)
+
+
+# Where the euro sign goes, per language (CLDR patterns; babel's Romanian symbol is "EUR").
+_CURRENCY_BEFORE = {"en"}
+
+
+def format_money(amount, currency: str = "EUR", language: str | None = None) -> str:
+    """146993 -> '146.993 €' in Romanian, '€146,993' in English; cents only when there are any."""
+    if amount is None:
+        return ""
+    language = language or current_language()
+    amount = Decimal(amount)
+    pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
+    number = format_decimal(amount, format=pattern, locale=language)
+    symbol = "€" if currency == "EUR" else currency
+    if language in _CURRENCY_BEFORE:
+        return f"{symbol}{number}"
+    return f"{number}\N{NO-BREAK SPACE}{symbol}"
+
+
+def format_number(value, language: str | None = None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=language or current_language())

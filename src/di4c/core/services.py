@@ -1,0 +1,38 @@
+"""Helpers every app's services use: permission checks and validated saves."""
+
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+
+def require_perm(actor, perm: str, obj=None) -> None:
+    """Raise PermissionDenied unless the actor holds `perm` on `obj`."""
+    if actor is None or not actor.is_authenticated or not actor.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def assign_fields(instance: models.Model, data: Mapping, allowed: Iterable[str]) -> list[str]:
+    """Copy the allowed keys of `data` onto the instance; return the names that changed."""
+    allowed = set(allowed)
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    changed = []
+    for name, value in data.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.append(name)
+    return changed
+
+
+def validated_save(instance: models.Model, *, actor=None, reason: str = "") -> None:
+    """Run the model's checks (fields, clean, constraints) and save, recording who did it."""
+    instance.full_clean()
+    if actor is not None and actor.is_authenticated:
+        # Read by django-simple-history: the API has no middleware-set request user.
+        instance._history_user = actor
+    if reason:
+        instance._change_reason = reason
+    instance.save()

@@ -1,0 +1,22 @@
+from django import template
+
+from di4c.core.i18n import format_money, format_number
+
+register = template.Library()
+
+
+@register.filter
+def money(amount, currency="EUR"):
+    """{{ network.budget_eur|money }} -> '146.993 €' (ro), '€146,993' (en)."""
+    return format_money(amount, currency)
+
+
+@register.filter
+def number(value):
+    return format_number(value)
+
+
+@register.inclusion_tag("core/last_modified.html")
+def last_modified(record, history_url=None):
+    """'Last modified on 08.11.2022 – 15:18 by …', as the city hall's own pages say it."""
+    return {"record": record, "history_url": history_url}
