@@ -20,3 +20,9 @@ def number(value):
 def last_modified(record, history_url=None):
     """'Last modified on 08.11.2022 – 15:18 by …', as the city hall's own pages say it."""
     return {"record": record, "history_url": history_url}
+
+
+@register.filter
+def lines(text):
+    """Non-empty lines of a text, for showing a list of aims as a list."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -1,0 +1,46 @@
+import pytest
+
+from di4c.core.demo import load_demo
+from di4c.networks.models import Network, Organisation
+
+DEMO_PASSWORD = "demo-password-for-tests"
+
+
+@pytest.fixture
+def demo(db):
+    """The DI4C demo network, as `di4c demo` loads it."""
+    load_demo(DEMO_PASSWORD)
+    return Network.objects.get(slug="di4c")
+
+
+@pytest.fixture
+def botosani(demo):
+    return Organisation.objects.get(slug="botosani")
+
+
+@pytest.fixture
+def messina(demo):
+    return Organisation.objects.get(slug="messina")
+
+
+@pytest.fixture
+def demo_user(demo, django_user_model):
+    def get(email_prefix: str):
+        return django_user_model.objects.get(email=f"{email_prefix}@demo.di4c.eu")
+
+    return get
+
+
+@pytest.fixture
+def client_as(client, demo_user):
+    def sign_in(email_prefix: str):
+        client.force_login(demo_user(email_prefix))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs a third of a second per password; tests set dozens.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
