@@ -1,0 +1,82 @@
+"""Health check, formats in the reader's language, translations complete."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.db import OperationalError
+
+import di4c
+from di4c.core.i18n import format_money
+
+LOCALE = Path(di4c.__file__).parent / "locale"
+
+
+def test_healthz_ok(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_healthz_503_when_database_unreachable(client, db, monkeypatch):
+    class UnreachableDatabase:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr("di4c.core.views.connection", UnreachableDatabase())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ro", "146.993\N{NO-BREAK SPACE}€"), ("en", "€146,993"), ("it", "146.993\N{NO-BREAK SPACE}€")],
+)
+def test_money_in_the_readers_language(language, expected):
+    assert format_money(146993, language=language) == expected
+
+
+def test_money_keeps_cents_when_there_are_some():
+    assert format_money("1234.5", language="ro") == "1.234,50\N{NO-BREAK SPACE}€"
+
+
+@pytest.mark.parametrize("language", ["ro", "it"])
+def test_translations_are_complete_and_compiled(language):
+    po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    assert po.untranslated_entries() == []
+    assert po.fuzzy_entries() == []
+    assert po.percent_translated() == 100
+    mo = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
+    compiled = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in mo if entry.msgid}
+    for entry in po.translated_entries():
+        if not entry.msgid_plural:
+            assert compiled.get((entry.msgctxt, entry.msgid)) == entry.msgstr, (
+                f"{language}: django.mo is stale for {entry.msgid!r}: run compilemessages"
+            )
+
+
+def test_every_template_string_is_in_the_catalogue():
+    """makemessages was run after the last template change."""
+    import re
+
+    po = polib.pofile(str(LOCALE / "ro" / "LC_MESSAGES" / "django.po"))
+    known = {entry.msgid for entry in po}
+    missing = []
+    for template in Path(di4c.__file__).parent.rglob("templates/**/*.html"):
+        for match in re.finditer(r'{% translate "([^"]+)"', template.read_text()):
+            if match.group(1) not in known:
+                missing.append((template.name, match.group(1)))
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_language_switch_keeps_the_current_page(client, demo):
+    response = client.post("/i18n/setlang/", {"language": "ro", "next": "/networks/di4c/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/networks/di4c/"
+    page = client.get("/networks/di4c/").content.decode()
+    assert '<html lang="ro">' in page
+    assert "Inovații Digitale pentru Orașe" in page
+    client.post("/i18n/setlang/", {"language": "it", "next": "/networks/di4c/"})
+    assert "Innovazione Digitale per le Città" in client.get("/networks/di4c/").content.decode()
