@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from di4c.core.demo import load_demo
 from di4c.networks.models import Network, Organisation
@@ -44,3 +45,10 @@ def client_as(client, demo_user):
 def _fast_password_hashing(settings):
     # Real hashing costs a third of a second per password; tests set dozens.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(request):
+    # A request leaves its language active in the thread; each test starts in English.
+    with translation.override("en"):
+        yield

@@ -39,7 +39,7 @@ def _serve(host: str, port: int, workers: int) -> None:
         "--graceful-timeout",
         "5",
     ]
-    os.execv(sys.executable, argv)
+    os.execv(sys.executable, argv)  # noqa: S606 - argv is built here, no shell
 
 
 def main(argv: list[str] | None = None) -> int:

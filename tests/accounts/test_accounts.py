@@ -51,7 +51,8 @@ def test_password_reset_by_email(client, demo):
     link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", mail.outbox[0].body)
     form_url = client.get(link.group(1))["Location"]
     response = client.post(
-        form_url, {"new_password1": "a-new-long-password-9", "new_password2": "a-new-long-password-9"}
+        form_url,
+        {"new_password1": "a-new-long-password-9", "new_password2": "a-new-long-password-9"},
     )
     assert response.status_code == 302
     assert User.objects.get(email="citizen@demo.di4c.eu").check_password("a-new-long-password-9")
@@ -89,13 +90,19 @@ def test_city_coordinator_invites_editors_of_own_city_only(client_as, demo):
         {"email": "editor2@example.org", "role": "city_editor"},
     )
     assert ok.status_code == 302
-    assert client.post(
-        "/accounts/invite/organisation/messina/",
-        {"email": "spy@example.org", "role": "city_editor"},
-    ).status_code == 403
-    assert client.post(
-        "/accounts/invite/network/di4c/", {"email": "spy@example.org", "role": "expert"}
-    ).status_code == 403
+    assert (
+        client.post(
+            "/accounts/invite/organisation/messina/",
+            {"email": "spy@example.org", "role": "city_editor"},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/accounts/invite/network/di4c/", {"email": "spy@example.org", "role": "expert"}
+        ).status_code
+        == 403
+    )
     assert not Invitation.objects.filter(email="spy@example.org").exists()
 
 
@@ -160,12 +167,18 @@ def test_nobody_revokes_someone_elses_token(client_as, demo_user):
 
 def test_membership_removal_is_checked(client_as, demo_user):
     editor_membership = Membership.objects.get(user=demo_user("botosani-editor"))
-    assert client_as("messina-editor").post(
-        f"/accounts/memberships/{editor_membership.pk}/remove/"
-    ).status_code == 403
-    assert client_as("botosani-coordinator").post(
-        f"/accounts/memberships/{editor_membership.pk}/remove/"
-    ).status_code == 302
+    assert (
+        client_as("messina-editor")
+        .post(f"/accounts/memberships/{editor_membership.pk}/remove/")
+        .status_code
+        == 403
+    )
+    assert (
+        client_as("botosani-coordinator")
+        .post(f"/accounts/memberships/{editor_membership.pk}/remove/")
+        .status_code
+        == 302
+    )
     assert not Membership.objects.filter(pk=editor_membership.pk).exists()
 
 

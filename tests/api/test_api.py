@@ -72,8 +72,14 @@ def test_network_by_slug_matches_the_seeds_and_the_schema(client, demo, openapi)
     assert partners[0]["role"] == "lead"
     current = {p["organisation"]["slug"] for p in partners if p["current"]}
     assert current == {
-        "messina", "roquetas-de-mar", "oulu", "saint-quentin", "ventspils-digital-centre",
-        "portalegre", "botosani", "trikala",
+        "messina",
+        "roquetas-de-mar",
+        "oulu",
+        "saint-quentin",
+        "ventspils-digital-centre",
+        "portalegre",
+        "botosani",
+        "trikala",
     }
     limerick = next(p for p in partners if p["organisation"]["slug"] == "limerick")
     assert limerick["current"] is False and limerick["left_on"] == "2019-09-01"
@@ -218,8 +224,12 @@ def test_bad_partnership_input_answers_422(client, demo, token_for):
     errors = _errors(
         client.post(
             "/api/v1/networks/di4c/partnerships",
-            {"organisation": "newtown", "role": "lead", "joined_on": "2020-01-02",
-             "left_on": "2020-01-01"},
+            {
+                "organisation": "newtown",
+                "role": "lead",
+                "joined_on": "2020-01-02",
+                "left_on": "2020-01-01",
+            },
             content_type="application/json",
             **auth,
         )
@@ -277,8 +287,14 @@ def test_unknown_country_answers_422(client, demo, token_for):
 def test_coordinator_creates_an_organisation(client, demo, token_for, openapi):
     response = client.post(
         "/api/v1/organisations",
-        {"slug": "iasi", "name": "Municipality of Iași", "kind": "municipality", "country": "RO",
-         "population": 271692, "parent": None},
+        {
+            "slug": "iasi",
+            "name": "Municipality of Iași",
+            "kind": "municipality",
+            "country": "RO",
+            "population": 271692,
+            "parent": None,
+        },
         content_type="application/json",
         **token_for("coordinator"),
     )

@@ -9,8 +9,6 @@ import sys
 import time
 import urllib.request
 
-import pytest
-
 DI4C = [sys.executable, "-m", "di4c.cli"]
 
 
@@ -18,7 +16,8 @@ def _env(tmp_path, **extra) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL"}
+        if key
+        not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update({"DI4C_DATA_DIR": str(tmp_path / "data"), "DI4C_DEMO_PASSWORD": "cli-pass-123"})
     env.update(extra)
@@ -136,6 +135,12 @@ def test_redis_url_puts_cache_and_sessions_in_redis(tmp_path):
         "cache.set('di4c-test', 42); print(cache.get('di4c-test'), settings.SESSION_ENGINE,"
         " settings.CACHES['default']['BACKEND'])"
     )
-    result = _run(["manage", "shell", "--no-imports", "-c", script], _env(tmp_path, REDIS_URL=redis_url))
+    result = _run(
+        ["manage", "shell", "--no-imports", "-c", script], _env(tmp_path, REDIS_URL=redis_url)
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["42", "django.contrib.sessions.backends.cache", "django_redis.cache.RedisCache"]
+    assert result.stdout.split() == [
+        "42",
+        "django.contrib.sessions.backends.cache",
+        "django_redis.cache.RedisCache",
+    ]

@@ -42,18 +42,24 @@ def test_demo_matches_the_seeds(demo):
     lead = demo.partnerships.get(role="lead")
     assert lead.organisation.slug == "messina"
     current = set(
-        demo.partnerships.filter(left_on__isnull=True).values_list(
-            "organisation__slug", flat=True
-        )
+        demo.partnerships.filter(left_on__isnull=True).values_list("organisation__slug", flat=True)
     )
     assert current == {
-        "messina", "roquetas-de-mar", "oulu", "saint-quentin", "ventspils-digital-centre",
-        "portalegre", "botosani", "trikala",
+        "messina",
+        "roquetas-de-mar",
+        "oulu",
+        "saint-quentin",
+        "ventspils-digital-centre",
+        "portalegre",
+        "botosani",
+        "trikala",
     }
     limerick = demo.partnerships.get(organisation__slug="limerick")
-    assert limerick.left_on < dt.date(2019, 9, 2) <= demo.partnerships.get(
-        organisation__slug="trikala"
-    ).joined_on
+    assert (
+        limerick.left_on
+        < dt.date(2019, 9, 2)
+        <= demo.partnerships.get(organisation__slug="trikala").joined_on
+    )
     e_trikala = Organisation.objects.get(slug="e-trikala")
     assert e_trikala.parent.slug == "trikala"
     assert Organisation.objects.get(slug="ventspils-digital-centre").kind == (
@@ -61,7 +67,15 @@ def test_demo_matches_the_seeds(demo):
     )
     assert Organisation.objects.get(slug="limerick").kind == "county_council"
     assert {o.country.code for o in Organisation.objects.all()} == {
-        "IT", "ES", "FI", "FR", "LV", "PT", "RO", "GR", "IE",
+        "IT",
+        "ES",
+        "FI",
+        "FR",
+        "LV",
+        "PT",
+        "RO",
+        "GR",
+        "IE",
     }
 
 

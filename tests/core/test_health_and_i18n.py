@@ -31,7 +31,11 @@ def test_healthz_503_when_database_unreachable(client, db, monkeypatch):
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("ro", "146.993\N{NO-BREAK SPACE}€"), ("en", "€146,993"), ("it", "146.993\N{NO-BREAK SPACE}€")],
+    [
+        ("ro", "146.993\N{NO-BREAK SPACE}€"),
+        ("en", "€146,993"),
+        ("it", "146.993\N{NO-BREAK SPACE}€"),
+    ],
 )
 def test_money_in_the_readers_language(language, expected):
     assert format_money(146993, language=language) == expected

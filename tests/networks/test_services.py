@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_coordinator_updates_network_and_history_records_them(demo, demo_user):
     coordinator = demo_user("coordinator")
-    services.network_update(
-        actor=coordinator, network=demo, data={"budget_eur": Decimal("150000")}
-    )
+    services.network_update(actor=coordinator, network=demo, data={"budget_eur": Decimal("150000")})
     demo.refresh_from_db()
     assert demo.budget_eur == Decimal("150000")
     record = demo.history.order_by("-history_date").first()
@@ -89,8 +87,13 @@ def test_phases_are_replaced_keeping_ids(demo, demo_user):
         network=demo,
         data={},
         phases=[
-            {"id": first.pk, "number": 1, "name": "Activation", "starts_on": first.starts_on,
-             "ends_on": first.ends_on},
+            {
+                "id": first.pk,
+                "number": 1,
+                "name": "Activation",
+                "starts_on": first.starts_on,
+                "ends_on": first.ends_on,
+            },
         ],
     )
     assert list(demo.phases.values_list("pk", "name")) == [(first.pk, "Activation")]

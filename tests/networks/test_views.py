@@ -233,9 +233,11 @@ def _count_queries(client, url) -> int:
 
 
 def _grow_network(network, partners: int) -> None:
-    for index in range(partners):
+    for _index in range(partners):
         PartnershipFactory(network=network, joined_on=dt.date(2019, 6, 25))
-    PhaseFactory(network=network, number=9, starts_on=dt.date(2030, 1, 1), ends_on=dt.date(2030, 2, 1))
+    PhaseFactory(
+        network=network, number=9, starts_on=dt.date(2030, 1, 1), ends_on=dt.date(2030, 2, 1)
+    )
 
 
 def test_pages_keep_a_constant_number_of_queries(client, db):

@@ -7,9 +7,10 @@ from di4c.accounts.models import NETWORK_ROLES, ORGANISATION_ROLES
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    # No autofocus: the first Tab must reach the "skip to main content" link.
     username = forms.EmailField(
         label=_("E-mail address"),
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 

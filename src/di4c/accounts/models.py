@@ -145,9 +145,7 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    network = models.ForeignKey(
-        "networks.Network", on_delete=models.CASCADE, null=True, blank=True
-    )
+    network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, null=True, blank=True)
     organisation = models.ForeignKey(
         "networks.Organisation", on_delete=models.CASCADE, null=True, blank=True
     )

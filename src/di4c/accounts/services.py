@@ -102,7 +102,9 @@ def invitation_accept(
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(_("An account with this e-mail exists: sign in first."))
-        user = User(email=invitation.email, full_name=full_name, language=translation.get_language())
+        user = User(
+            email=invitation.email, full_name=full_name, language=translation.get_language()
+        )
         user.set_password(password)
         user.full_clean()
         user.save()
@@ -137,9 +139,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     if not name:
         raise ValidationError({"name": _("Give the token a name, e.g. 'reporting script'.")})
     raw = new_token("di4c")
-    token = ApiToken.objects.create(
-        user=user, name=name, key_hash=hash_token(raw), prefix=raw[:10]
-    )
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:10])
     return token, raw
 
 

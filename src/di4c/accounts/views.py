@@ -87,9 +87,7 @@ def _invite(request, *, network=None, organisation=None):
     perm = "networks.invite_to_network" if network else "networks.invite_to_organisation"
     if not request.user.has_perm(perm, scope):
         raise PermissionDenied
-    form = InvitationForm(
-        request.POST or None, scope_kind="network" if network else "organisation"
-    )
+    form = InvitationForm(request.POST or None, scope_kind="network" if network else "organisation")
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _raw = services.invitation_create(
@@ -132,7 +130,9 @@ def membership_remove(request, pk):
         Membership.objects.select_related("network", "organisation", "user"), pk=pk
     )
     services.membership_remove(actor=request.user, membership=membership)
-    messages.success(request, _("%(person)s no longer holds this role.") % {"person": membership.user})
+    messages.success(
+        request, _("%(person)s no longer holds this role.") % {"person": membership.user}
+    )
     return redirect(request.POST.get("next") or membership.scope.get_absolute_url())
 
 

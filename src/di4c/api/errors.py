@@ -7,7 +7,10 @@ from django.utils.translation import gettext as _
 
 def validation_error_detail(error: ValidationError, prefix: tuple = ("body",)) -> list[dict]:
     if not hasattr(error, "error_dict"):
-        return [{"loc": list(prefix), "msg": message, "type": "value_error"} for message in error.messages]
+        return [
+            {"loc": list(prefix), "msg": message, "type": "value_error"}
+            for message in error.messages
+        ]
     detail = []
     for field, messages in error.message_dict.items():
         loc = list(prefix) if field == NON_FIELD_ERRORS else [*prefix, field]

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from di4c.api.auth import token_or_session
@@ -244,7 +244,9 @@ WRITE_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 def _organisation_by_slug(slug: str, field: str) -> Organisation:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
-        raise ValidationError({field: _("No organisation has the slug '%(slug)s'.") % {"slug": slug}})
+        raise ValidationError(
+            {field: _("No organisation has the slug '%(slug)s'.") % {"slug": slug}}
+        )
     return organisation
 
 
@@ -304,7 +306,7 @@ def create_partnership(request, slug: str, payload: PartnershipIn):
     partnership = services.partnership_create(
         actor=request.auth, network=network, organisation=organisation, data=data
     )
-    return 201, partnership
+    return Status(201, partnership)
 
 
 def _partnership(slug: str, pk: int) -> Partnership:
@@ -332,7 +334,7 @@ def patch_partnership(request, slug: str, pk: int, payload: PartnershipPatch):
 )
 def delete_partnership(request, slug: str, pk: int):
     services.partnership_delete(actor=request.auth, partnership=_partnership(slug, pk))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/organisations", response=list[OrganisationOut])
@@ -357,7 +359,7 @@ def create_organisation(request, payload: OrganisationCreate):
     organisation = services.organisation_create(
         actor=request.auth, data=_resolve_parent(payload.dict())
     )
-    return 201, get_organisation(request, organisation.slug)
+    return Status(201, get_organisation(request, organisation.slug))
 
 
 @router.patch(

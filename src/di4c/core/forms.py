@@ -35,6 +35,14 @@ class TranslatedFieldsMixin:
                 self.fields[f"{field_name}_{code}"] = extra
             base.widget.attrs.setdefault("lang", "en")
 
+    def clean(self):
+        cleaned = super().clean()
+        # Browsers send textarea line breaks as CRLF; store one kind, or history shows noise.
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = value.replace("\r\n", "\n")
+        return cleaned
+
     def translations(self) -> dict[str, dict[str, str]]:
         """{'name_i18n': {'ro': ..., 'it': ...}, ...} from the cleaned data; blanks dropped."""
         result = {}

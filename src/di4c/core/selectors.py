@@ -19,14 +19,22 @@ def history_with_diffs(instance: models.Model, limit: int = 200) -> list[dict]:
     for newer, older in zip(records, records[1:] + [None], strict=False):
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older)
-            changes = [
-                {
-                    "field": instance._meta.get_field(change.field).verbose_name,
-                    "old": change.old,
-                    "new": change.new,
-                }
-                for change in delta.changes
-            ]
+            changes = []
+            for change in delta.changes:
+                label = instance._meta.get_field(change.field).verbose_name
+                if isinstance(change.old, dict) and isinstance(change.new, dict):
+                    # Translations: one line per language that changed.
+                    for code in sorted(set(change.old) | set(change.new)):
+                        if change.old.get(code) != change.new.get(code):
+                            changes.append(
+                                {
+                                    "field": f"{label} ({code})",
+                                    "old": change.old.get(code),
+                                    "new": change.new.get(code),
+                                }
+                            )
+                else:
+                    changes.append({"field": label, "old": change.old, "new": change.new})
         else:
             changes = []
         rows.append({"record": newer, "changes": changes})

@@ -41,6 +41,9 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("networks:programme", args=[self.slug])
+
     @property
     def display_name(self) -> str:
         return localized(self, "name")
@@ -48,9 +51,6 @@ class Programme(models.Model):
     @property
     def display_description(self) -> str:
         return localized(self, "description")
-
-    def get_absolute_url(self) -> str:
-        return reverse("networks:programme", args=[self.slug])
 
 
 class Network(models.Model):
@@ -92,6 +92,9 @@ class Network(models.Model):
     def __str__(self) -> str:
         return f"{self.acronym} - {self.display_name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("networks:network", args=[self.slug])
+
     @property
     def display_name(self) -> str:
         return localized(self, "name")
@@ -103,9 +106,6 @@ class Network(models.Model):
     @property
     def display_aims(self) -> str:
         return localized(self, "aims")
-
-    def get_absolute_url(self) -> str:
-        return reverse("networks:network", args=[self.slug])
 
 
 class Phase(models.Model):
@@ -215,12 +215,12 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("networks:organisation", args=[self.slug])
+
     @property
     def display_name(self) -> str:
         return localized(self, "name")
-
-    def get_absolute_url(self) -> str:
-        return reverse("networks:organisation", args=[self.slug])
 
     def clean(self):
         if self.parent_id and self.pk and self.parent_id == self.pk:

@@ -16,9 +16,7 @@ def is_platform_admin(user) -> bool:
 
 @rules.predicate
 def coordinates_network(user, network) -> bool:
-    return network is not None and user_roles(user).in_network(
-        network.pk, Role.NETWORK_COORDINATOR
-    )
+    return network is not None and user_roles(user).in_network(network.pk, Role.NETWORK_COORDINATOR)
 
 
 @rules.predicate

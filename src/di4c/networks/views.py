@@ -122,7 +122,11 @@ def network_history(request, slug):
     return render(
         request,
         "core/history.html",
-        {"object": network, "rows": history_with_diffs(network), "back_url": network.get_absolute_url()},
+        {
+            "object": network,
+            "rows": history_with_diffs(network),
+            "back_url": network.get_absolute_url(),
+        },
     )
 
 
@@ -162,15 +166,15 @@ def partnership_add(request, slug):
         else:
             messages.success(request, _("The partner was added."))
             return redirect(network)
-    return render(
-        request, "networks/partnership_form.html", {"network": network, "form": form}
-    )
+    return render(request, "networks/partnership_form.html", {"network": network, "form": form})
 
 
 @login_required
 def partnership_edit(request, slug, pk):
     network = selectors.network_detail(slug)
-    partnership = get_object_or_404(Partnership.objects.select_related("organisation"), pk=pk, network=network)
+    partnership = get_object_or_404(
+        Partnership.objects.select_related("organisation"), pk=pk, network=network
+    )
     _require(request, "networks.manage_partnerships", network)
     form = PartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and "delete" in request.POST:

@@ -15,6 +15,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {password}):")
         width = max(len(account.email) for account in accounts)
         for account in accounts:
-            self.stdout.write(
-                f"  {account.email.ljust(width)}  {account.role} – {account.scope}"
-            )
+            self.stdout.write(f"  {account.email.ljust(width)}  {account.role} – {account.scope}")
