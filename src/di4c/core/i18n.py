@@ -6,7 +6,7 @@ from babel.numbers import format_decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -69,3 +69,21 @@ def format_number(value, language: str | None = None) -> str:
     if value is None:
         return ""
     return format_decimal(value, locale=language or current_language())
+
+
+# Django's own catalogues capitalise month names in Romanian and Italian ("2 Septembrie 2019");
+# both write them in lower case in running text. Our catalogue (LOCALE_PATHS) takes precedence.
+MONTH_NAMES = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+)
