@@ -257,3 +257,32 @@ def test_pages_keep_a_constant_number_of_queries(client, db):
     assert _count_queries(client, f"/networks/{small.slug}/edit/") == _count_queries(
         client, f"/networks/{big.slug}/edit/"
     )
+
+
+def test_network_history_includes_phases_and_partnerships(client_as, demo):
+    client = client_as("coordinator")
+    partnership = demo.partnerships.get(organisation__slug="oulu")
+    response = client.post(
+        f"/networks/di4c/partners/{partnership.pk}/edit/",
+        {"role": "partner", "joined_on": "2019-06-25", "left_on": "2022-08-07"},
+    )
+    assert response.status_code == 302
+    page = text_of(client.get("/networks/di4c/history/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "City of Oulu" in page
+    assert "Left on</strong>: – → 7 August 2022" in page
+    assert "Phase 2 (DigiPlace)" in page
+    assert client_as("lead-expert").get("/networks/di4c/history/").status_code == 403
+
+
+def test_history_page_keeps_a_constant_number_of_queries(client, db):
+    network = NetworkFactory()
+    coordinator = network_coordinator(network)
+    client.force_login(coordinator)
+    url = f"/networks/{network.slug}/history/"
+    PartnershipFactory(network=network)
+    before = _count_queries(client, url)
+    _grow_network(network, 10)
+    for partnership in network.partnerships.all():
+        partnership.note = "changed"
+        partnership.save()
+    assert _count_queries(client, url) == before

@@ -20,7 +20,7 @@ from di4c.networks.forms import (
     PartnershipForm,
     PhaseFormSet,
 )
-from di4c.networks.models import Partnership
+from di4c.networks.models import Partnership, Phase
 
 
 def _require(request, perm: str, obj=None) -> None:
@@ -124,7 +124,19 @@ def network_history(request, slug):
         "core/history.html",
         {
             "object": network,
-            "rows": history_with_diffs(network),
+            "rows": history_with_diffs(
+                (lambda record: network.acronym, network.history.all()),
+                (
+                    lambda record: record.instance.label,
+                    Phase.history.filter(network_id=network.pk),
+                ),
+                (
+                    lambda record: record.organisation.display_name,
+                    Partnership.history.filter(network_id=network.pk).select_related(
+                        "organisation"
+                    ),
+                ),
+            ),
             "back_url": network.get_absolute_url(),
         },
     )
@@ -278,7 +290,9 @@ def organisation_history(request, slug):
         "core/history.html",
         {
             "object": organisation,
-            "rows": history_with_diffs(organisation),
+            "rows": history_with_diffs(
+                (lambda record: organisation.display_name, organisation.history.all())
+            ),
             "back_url": organisation.get_absolute_url(),
         },
     )
