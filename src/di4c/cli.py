@@ -55,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("--port", type=int, default=8000)
         sub.add_argument("--workers", type=int, default=2)
     demo.add_argument("--no-serve", action="store_true", help="load the demo, do not serve")
+    scale = commands.add_parser(
+        "seed-scale", help="add programme-scale load data (for benchmarks, not for production)"
+    )
+    scale.add_argument("--networks", type=int, default=30)
+    scale.add_argument("--organisations", type=int, default=300)
+    scale.add_argument("--users", type=int, default=5000)
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
 
@@ -65,6 +71,15 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(["di4c manage", *options.args])
+        return 0
+    if options.command == "seed-scale":
+        _manage("migrate", "--noinput", verbosity=0)
+        _manage(
+            "seed_scale",
+            networks=options.networks,
+            organisations=options.organisations,
+            users=options.users,
+        )
         return 0
     if options.command == "demo":
         _manage("migrate", "--noinput", verbosity=0)

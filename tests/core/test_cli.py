@@ -144,3 +144,12 @@ def test_redis_url_puts_cache_and_sessions_in_redis(tmp_path):
         "django.contrib.sessions.backends.cache",
         "django_redis.cache.RedisCache",
     ]
+
+
+def test_seed_scale_command(tmp_path):
+    result = _run(
+        ["seed-scale", "--networks", "2", "--organisations", "12", "--users", "5"], _env(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2 networks, 12 organisations, ")
+    assert result.stdout.strip().endswith("5 users")

@@ -84,3 +84,18 @@ def test_demo_has_one_account_per_role(demo):
     assert roles == {role.value for role in Role}
     assert User.objects.filter(is_superuser=True).count() == 1
     assert User.objects.filter(memberships__isnull=True, is_superuser=False).exists()
+
+
+def test_seed_scale_adds_load_data_once(db):
+    from di4c.core.scale import seed_scale
+
+    totals = seed_scale(networks=3, organisations=20, users=15)
+    assert totals == {
+        "networks": 3,
+        "organisations": 20,
+        "partnerships": Partnership.objects.count(),
+        "users": 15,
+    }
+    assert 21 <= totals["partnerships"] <= 30
+    assert Partnership.objects.filter(role="lead").count() == 3
+    assert seed_scale(networks=3, organisations=20, users=15) == totals
