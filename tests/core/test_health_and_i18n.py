@@ -84,3 +84,13 @@ def test_language_switch_keeps_the_current_page(client, demo):
     assert "Inovații Digitale pentru Orașe" in page
     client.post("/i18n/setlang/", {"language": "it", "next": "/networks/di4c/"})
     assert "Innovazione Digitale per le Città" in client.get("/networks/di4c/").content.decode()
+
+
+def test_numbers_keep_their_decimals_in_the_readers_language():
+    from decimal import Decimal
+
+    from di4c.core.i18n import format_number
+
+    assert format_number(Decimal("38.19394"), language="ro") == "38,19394"
+    assert format_number(106847, language="ro") == "106.847"
+    assert format_number(106847, language="en") == "106,847"

@@ -68,7 +68,8 @@ def format_money(amount, currency: str = "EUR", language: str | None = None) -> 
 def format_number(value, language: str | None = None) -> str:
     if value is None:
         return ""
-    return format_decimal(value, locale=language or current_language())
+    # No rounding: coordinates keep their five decimals (babel rounds to three by default).
+    return format_decimal(value, locale=language or current_language(), decimal_quantization=False)
 
 
 # Django's own catalogues capitalise month names in Romanian and Italian ("2 Septembrie 2019");
