@@ -34,6 +34,19 @@ class TranslatedFieldsMixin:
                 extra.initial = stored.get(code, "")
                 self.fields[f"{field_name}_{code}"] = extra
             base.widget.attrs.setdefault("lang", "en")
+        # Each field's translations right below it, not at the end of the form.
+        order = []
+        for name in list(self.fields):
+            if any(
+                name == f"{t}_{code}"
+                for t in self.translated_fields
+                for code in translation_languages()
+            ):
+                continue
+            order.append(name)
+            if name in self.translated_fields:
+                order.extend(f"{name}_{code}" for code in translation_languages())
+        self.order_fields(order)
 
     def clean(self):
         cleaned = super().clean()
