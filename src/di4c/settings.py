@@ -165,7 +165,12 @@ AXES_RESET_ON_SUCCESS = True
 # The sign-in form posts the e-mail address in the field Django calls "username".
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind a reverse proxy, set DI4C_PROXY_COUNT (the number of proxies in front of di4c) so
+# that throttling sees each visitor's own address, not the proxy's.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DI4C_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # Languages: English is the fallback of every translated name.
 LANGUAGE_CODE = "en"
@@ -233,6 +238,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # django-ninja: list endpoints are paginated.
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
+NINJA_PAGINATION_CLASS = "di4c.api.pagination.BoundedLimitOffsetPagination"
 
 LOGGING = {
     "version": 1,

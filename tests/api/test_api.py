@@ -339,3 +339,93 @@ def test_api_reads_keep_a_constant_number_of_queries(client, db):
         "network": _count(client, f"/api/v1/networks/{network.slug}"),
         "organisations": _count(client, "/api/v1/organisations"),
     }
+
+
+@pytest.mark.parametrize(
+    ("path", "who", "payload", "field"),
+    [
+        ("/api/v1/networks/di4c", "coordinator", {"name_i18n": None}, "name_i18n"),
+        ("/api/v1/networks/di4c", "coordinator", {"website": None}, "website"),
+        ("/api/v1/networks/di4c", "coordinator", {"name": "Evil\r\nBcc: x"}, "name"),
+        ("/api/v1/networks/di4c", "coordinator", {"languages": ["zz", ""]}, "languages"),
+        ("/api/v1/organisations/botosani", "botosani-coordinator", {"city": None}, "city"),
+        ("/api/v1/organisations/botosani", "botosani-coordinator", {"population": -1}, None),
+        ("/api/v1/organisations/botosani", "botosani-coordinator", {"latitude": 1000}, "latitude"),
+        ("/api/v1/organisations/botosani", "botosani-coordinator", {"kind": "castle"}, "kind"),
+    ],
+)
+def test_odd_input_is_a_422_naming_the_field(client, demo, token_for, path, who, payload, field):
+    response = client.patch(path, payload, content_type="application/json", **token_for(who))
+    assert response.status_code == 422, response.content
+    if field:
+        assert any(item["loc"][-1] == field for item in response.json()["detail"])
+
+
+def test_phase_number_out_of_range_is_a_422(client, demo, token_for):
+    phase = demo.phases.get(number=1)
+    response = client.patch(
+        "/api/v1/networks/di4c",
+        {
+            "phases": [
+                {
+                    "id": phase.pk,
+                    "number": 32000,
+                    "starts_on": "2019-09-02",
+                    "ends_on": "2020-03-02",
+                }
+            ]
+        },
+        content_type="application/json",
+        **token_for("coordinator"),
+    )
+    assert response.status_code == 422
+
+
+def test_renumbering_phases_is_accepted(client, demo, token_for):
+    first, second = demo.phases.order_by("number")
+    response = client.patch(
+        "/api/v1/networks/di4c",
+        {
+            "phases": [
+                {"id": first.pk, "number": 2, "starts_on": "2019-09-02", "ends_on": "2020-03-02"},
+                {
+                    "id": second.pk,
+                    "number": 3,
+                    "name": "DigiPlace",
+                    "starts_on": "2020-05-07",
+                    "ends_on": "2022-08-07",
+                },
+                {
+                    "number": 1,
+                    "name": "Preparation",
+                    "starts_on": "2019-06-25",
+                    "ends_on": "2019-09-01",
+                },
+            ]
+        },
+        content_type="application/json",
+        **token_for("coordinator"),
+    )
+    assert response.status_code == 200, response.content
+    assert [(p["number"], p["name"]) for p in response.json()["phases"]] == [
+        (1, "Preparation"),
+        (2, ""),
+        (3, "DigiPlace"),
+    ]
+
+
+def test_huge_offset_is_a_422(client, db):
+    assert client.get("/api/v1/networks?offset=99999999999999999999").status_code == 422
+    assert client.get("/api/v1/networks?limit=100000").status_code == 422
+
+
+def test_organisation_cannot_be_part_of_its_own_part(client, demo, token_for):
+    auth = token_for("coordinator")
+    response = client.patch(
+        "/api/v1/organisations/trikala",
+        {"parent": "e-trikala"},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "parent"]

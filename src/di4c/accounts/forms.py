@@ -3,8 +3,6 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from di4c.accounts.models import NETWORK_ROLES, ORGANISATION_ROLES
-
 
 class EmailAuthenticationForm(AuthenticationForm):
     # No autofocus: the first Tab must reach the "skip to main content" link.
@@ -18,10 +16,9 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"))
 
-    def __init__(self, *args, scope_kind: str, **kwargs):
+    def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = NETWORK_ROLES if scope_kind == "network" else ORGANISATION_ROLES
-        self.fields["role"].choices = [(role.value, role.label) for role in allowed]
+        self.fields["role"].choices = [(role.value, role.label) for role in roles]
 
 
 class InvitationAcceptForm(forms.Form):

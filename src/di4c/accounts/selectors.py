@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from di4c.accounts.models import ApiToken, Invitation, Membership, Role
 
@@ -73,7 +74,9 @@ def members_of_scope(*, network=None, organisation=None) -> QuerySet[Membership]
 
 
 def open_invitations(*, network=None, organisation=None) -> QuerySet[Invitation]:
-    invitations = Invitation.objects.filter(accepted_at__isnull=True).order_by("-created_at")
+    invitations = Invitation.objects.filter(
+        accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
     if network is not None:
         return invitations.filter(network=network)
     return invitations.filter(organisation=organisation)

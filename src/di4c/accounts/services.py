@@ -15,6 +15,7 @@ from di4c.accounts.models import (
     ApiToken,
     Invitation,
     Membership,
+    Role,
     User,
     hash_token,
     new_token,
@@ -33,9 +34,12 @@ def _check_can_invite(actor, role: str, network, organisation) -> None:
         if role not in NETWORK_ROLES:
             raise ValidationError({"role": _("This role is not a network role.")})
     else:
-        require_perm(actor, "networks.invite_to_organisation", organisation)
         if role not in ORGANISATION_ROLES:
             raise ValidationError({"role": _("This role is not a role in an organisation.")})
+        if role == Role.CITY_COORDINATOR:
+            require_perm(actor, "networks.invite_city_coordinator", organisation)
+        else:
+            require_perm(actor, "networks.invite_to_organisation", organisation)
 
 
 @transaction.atomic
@@ -50,6 +54,14 @@ def invitation_create(
     )
     if already.exists():
         raise ValidationError({"email": _("This person already holds this role here.")})
+    # A new invitation replaces an open one for the same person and role: one live link.
+    Invitation.objects.filter(
+        email=email,
+        role=role,
+        network=network,
+        organisation=organisation,
+        accepted_at__isnull=True,
+    ).delete()
     raw = new_token("inv")
     invitation = Invitation(
         email=email,
@@ -64,9 +76,13 @@ def invitation_create(
     invitation.save()
     link = site_url.rstrip("/") + reverse("accounts:invitation_accept", args=[raw])
     # The e-mail goes out in the inviter's language; the page it links to lets the invitee switch.
+    subject = _("You are invited to di4c as %(role)s of %(scope)s") % {
+        "role": invitation.get_role_display(),
+        "scope": invitation.scope,
+    }
     send_mail(
-        subject=_("You are invited to di4c as %(role)s of %(scope)s")
-        % {"role": invitation.get_role_display(), "scope": invitation.scope},
+        # A header must be one line, whatever a name holds.
+        subject=" ".join(subject.split()),
         message=_(
             "%(inviter)s invites you to join %(scope)s on di4c as %(role)s.\n\n"
             "Accept the invitation here (valid for 14 days):\n%(link)s\n"
@@ -99,6 +115,15 @@ def invitation_accept(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise ValidationError(_("This invitation has expired or was already used."))
+    # The inviter must still be allowed to give this role (they may have lost theirs).
+    try:
+        _check_can_invite(
+            invitation.invited_by, invitation.role, invitation.network, invitation.organisation
+        )
+    except PermissionDenied as error:
+        raise ValidationError(
+            _("This invitation is no longer valid: ask for a new one.")
+        ) from error
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(_("An account with this e-mail exists: sign in first."))

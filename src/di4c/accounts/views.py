@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from di4c.accounts.forms import (
     InvitationAcceptForm,
     InvitationForm,
 )
-from di4c.accounts.models import ApiToken, Membership
+from di4c.accounts.models import NETWORK_ROLES, ORGANISATION_ROLES, ApiToken, Membership, Role
 from di4c.core.forms import add_service_errors
 from di4c.networks import selectors as network_selectors
 
@@ -84,10 +85,17 @@ def token_revoke(request, pk):
 
 def _invite(request, *, network=None, organisation=None):
     scope = network or organisation
-    perm = "networks.invite_to_network" if network else "networks.invite_to_organisation"
-    if not request.user.has_perm(perm, scope):
+    if network is not None:
+        if not request.user.has_perm("networks.invite_to_network", network):
+            raise PermissionDenied
+        roles = NETWORK_ROLES
+    elif request.user.has_perm("networks.invite_to_organisation", organisation):
+        roles = ORGANISATION_ROLES
+    elif request.user.has_perm("networks.invite_city_coordinator", organisation):
+        roles = (Role.CITY_COORDINATOR,)
+    else:
         raise PermissionDenied
-    form = InvitationForm(request.POST or None, scope_kind="network" if network else "organisation")
+    form = InvitationForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _raw = services.invitation_create(
@@ -133,7 +141,12 @@ def membership_remove(request, pk):
     messages.success(
         request, _("%(person)s no longer holds this role.") % {"person": membership.user}
     )
-    return redirect(request.POST.get("next") or membership.scope.get_absolute_url())
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = membership.scope.get_absolute_url()
+    return redirect(next_url)
 
 
 def invitation_accept(request, token):

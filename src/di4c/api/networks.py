@@ -169,7 +169,7 @@ class ErrorOut(Schema):
 
 class PhaseIn(Schema):
     id: int | None = None
-    number: int = Field(..., ge=1)
+    number: int = Field(..., ge=1, le=99)
     name: str = ""
     starts_on: date
     ends_on: date

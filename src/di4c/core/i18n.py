@@ -88,3 +88,23 @@ MONTH_NAMES = (
     gettext_noop("November"),
     gettext_noop("December"),
 )
+
+
+def validate_single_line(value: str) -> None:
+    """Names and titles are one line: no line breaks or other control characters."""
+    if any(ord(char) < 32 or ord(char) == 127 for char in value or ""):
+        raise ValidationError(
+            _("Use a single line without line breaks or control characters."), code="single_line"
+        )
+
+
+def validate_language_codes(value) -> None:
+    from django.conf.locale import LANG_INFO
+
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_('Give a list of language codes, e.g. ["en", "it"].'))
+    unknown = sorted({code for code in value if code not in LANG_INFO})
+    if unknown:
+        raise ValidationError(
+            _("Unknown language code(s): %(codes)s."), params={"codes": ", ".join(unknown)}
+        )

@@ -19,12 +19,21 @@ def assign_fields(instance: models.Model, data: Mapping, allowed: Iterable[str])
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    empty = sorted(
+        name for name, value in data.items() if value is None and not _nullable(instance, name)
+    )
+    if empty:
+        raise ValidationError({name: _("This field cannot be null.") for name in empty})
     changed = []
     for name, value in data.items():
         if getattr(instance, name) != value:
             setattr(instance, name, value)
             changed.append(name)
     return changed
+
+
+def _nullable(instance: models.Model, name: str) -> bool:
+    return instance._meta.get_field(name).null
 
 
 def validated_save(instance: models.Model, *, actor=None, reason: str = "") -> None:

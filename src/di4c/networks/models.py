@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from di4c.core.i18n import TranslationsField, localized
+from di4c.core.i18n import (
+    TranslationsField,
+    localized,
+    validate_language_codes,
+    validate_single_line,
+)
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -24,7 +29,7 @@ slug_validator = RegexValidator(
 
 class Programme(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True, validators=[slug_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     name_i18n = TranslationsField(verbose_name=_("name translations"))
     description = models.TextField(_("description"), blank=True)
     description_i18n = TranslationsField(verbose_name=_("description translations"))
@@ -58,10 +63,12 @@ class Network(models.Model):
         Programme, on_delete=models.PROTECT, related_name="networks", verbose_name=_("programme")
     )
     slug = models.SlugField(_("slug"), max_length=60, unique=True, validators=[slug_validator])
-    acronym = models.CharField(_("acronym"), max_length=30)
-    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, validators=[validate_single_line])
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     name_i18n = TranslationsField(verbose_name=_("name translations"))
-    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    theme = models.CharField(
+        _("theme"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     theme_i18n = TranslationsField(verbose_name=_("theme translations"))
     aims = models.TextField(_("aims"), blank=True)
     aims_i18n = TranslationsField(verbose_name=_("aims translations"))
@@ -73,7 +80,9 @@ class Network(models.Model):
         blank=True,
         validators=[MinValueValidator(0, _("The budget cannot be negative."))],
     )
-    languages = models.JSONField(_("working languages"), default=list, blank=True)
+    languages = models.JSONField(
+        _("working languages"), default=list, blank=True, validators=[validate_language_codes]
+    )
     website = models.URLField(_("website"), blank=True)
     history = HistoricalRecords()
 
@@ -110,8 +119,12 @@ class Network(models.Model):
 
 class Phase(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="phases")
-    number = models.PositiveSmallIntegerField(_("number"))
-    name = models.CharField(_("name"), max_length=120, blank=True)
+    number = models.PositiveSmallIntegerField(
+        _("number"), validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    name = models.CharField(
+        _("name"), max_length=120, blank=True, validators=[validate_single_line]
+    )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     history = HistoricalRecords()
@@ -160,11 +173,13 @@ class OrganisationKind(models.TextChoices):
 
 class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True, validators=[slug_validator])
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     name_i18n = TranslationsField(verbose_name=_("name translations"))
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     country = CountryField(_("country"))
-    city = models.CharField(_("city"), max_length=120, blank=True)
+    city = models.CharField(
+        _("city"), max_length=120, blank=True, validators=[validate_single_line]
+    )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     latitude = models.DecimalField(
         _("latitude"),
@@ -223,8 +238,14 @@ class Organisation(models.Model):
         return localized(self, "name")
 
     def clean(self):
-        if self.parent_id and self.pk and self.parent_id == self.pk:
-            raise ValidationError({"parent": _("An organisation cannot be part of itself.")})
+        # Walk up the chain: A part of B part of A would make pages loop.
+        seen = {self.pk} if self.pk else set()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": _("An organisation cannot be part of itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
 
 class PartnerRole(models.TextChoices):
@@ -247,7 +268,9 @@ class Partnership(models.Model):
     )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     note_i18n = TranslationsField(verbose_name=_("note translations"))
     history = HistoricalRecords()
 

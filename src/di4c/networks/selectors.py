@@ -89,7 +89,6 @@ def organisation_detail(slug: str) -> Organisation:
     organisation = organisations_list().prefetch_related("affiliates").filter(slug=slug).first()
     if organisation is None:
         raise Http404
-    organisation._partner_network_ids = {p.network_id for p in organisation.partnerships.all()}
     return organisation
 
 

@@ -154,6 +154,7 @@ def network_members(request, slug):
             "memberships": account_selectors.members_of_scope(network=network),
             "invitations": account_selectors.open_invitations(network=network),
             "invite_url_name": "accounts:invite_to_network",
+            "can_remove": True,
         },
     )
 
@@ -236,6 +237,7 @@ def organisation_detail(request, slug):
             "partnerships": list(organisation.partnerships.all()),
             "last_change": last_change(organisation),
             "can_edit": request.user.has_perm("networks.change_organisation", organisation),
+            "can_invite": _can_invite_to(request.user, organisation),
         },
     )
 
@@ -298,10 +300,17 @@ def organisation_history(request, slug):
     )
 
 
+def _can_invite_to(user, organisation) -> bool:
+    return user.has_perm("networks.invite_to_organisation", organisation) or user.has_perm(
+        "networks.invite_city_coordinator", organisation
+    )
+
+
 @login_required
 def organisation_members(request, slug):
     organisation = selectors.organisation_detail(slug)
-    _require(request, "networks.invite_to_organisation", organisation)
+    if not _can_invite_to(request.user, organisation):
+        raise PermissionDenied
     return render(
         request,
         "networks/members.html",
@@ -310,5 +319,6 @@ def organisation_members(request, slug):
             "memberships": account_selectors.members_of_scope(organisation=organisation),
             "invitations": account_selectors.open_invitations(organisation=organisation),
             "invite_url_name": "accounts:invite_to_organisation",
+            "can_remove": request.user.has_perm("networks.invite_to_organisation", organisation),
         },
     )
