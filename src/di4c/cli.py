@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     scale.add_argument("--networks", type=int, default=30)
     scale.add_argument("--organisations", type=int, default=300)
     scale.add_argument("--users", type=int, default=5000)
+    frameworks = commands.add_parser("frameworks", help="check or load maturity frameworks")
+    frameworks.add_argument("action", choices=["check", "load"])
+    frameworks.add_argument("files", nargs="*")
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
 
@@ -71,6 +74,17 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(["di4c manage", *options.args])
+        return 0
+    if options.command == "frameworks":
+        from django.core.management import CommandError
+
+        if options.action == "load":
+            _manage("migrate", "--noinput", verbosity=0)
+        try:
+            _manage("frameworks", options.action, *options.files)
+        except CommandError as error:
+            print(error, file=sys.stderr)
+            return 1
         return 0
     if options.command == "seed-scale":
         _manage("migrate", "--noinput", verbosity=0)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "di4c.core",
     "di4c.accounts",
     "di4c.networks",
+    "di4c.maturity",
     "di4c.api",
 ]
 

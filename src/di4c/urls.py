@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("di4c.accounts.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("di4c.maturity.urls")),
     path("", include("di4c.networks.urls")),
 ]
 

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from di4c.api import errors
 from di4c.api.accounts import router as accounts_router
+from di4c.api.maturity import router as maturity_router
 from di4c.api.networks import router as networks_router
 
 api = NinjaAPI(
@@ -18,3 +19,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", networks_router)
 api.add_router("/", accounts_router)
+api.add_router("/", maturity_router)

@@ -95,6 +95,7 @@ class NetworkOut(Schema):
     budget_eur: float | None
     languages: list[str]
     website: str
+    anonymous_benchmarks: bool
     phases: list[PhaseOut]
     partners: list[PartnerOut]
 
@@ -186,6 +187,7 @@ class NetworkPatch(Schema):
     budget_eur: Decimal | None = None
     languages: list[str] | None = None
     website: str | None = None
+    anonymous_benchmarks: bool | None = None
     phases: list[PhaseIn] | None = Field(
         None, description="When given, replaces the network's phases (keep one with its id)."
     )

@@ -128,6 +128,8 @@ def load_demo(password: str | None = None) -> tuple[list[DemoAccount], dict[str,
         )
         created["partnerships"] += new
 
+    created["assessments"] = load_demo_assessments(users["lead-expert@demo.di4c.eu"])
+
     accounts = []
     for row in data["accounts"]:
         user = users[row["email"]]
@@ -150,3 +152,133 @@ def load_demo(password: str | None = None) -> tuple[list[DemoAccount], dict[str,
                 DemoAccount(user.email, user.full_name, "Registered citizen", "instance")
             )
     return accounts, created
+
+
+# City profiles for the demo assessments: a base level per dimension code, from the partners'
+# own reports in the seeds (Oulu's 5G and user feedback, Trikala's driverless bus, Messina's
+# control room) and plausible spread elsewhere. Clearly marked as demo data.
+DEMO_PROFILES = {
+    "oulu": {"SG": 3, "PS": 3, "DI": 3, "IC": 4, "SK": 3, "CE": 3, "IE": 4, "CS": 3},
+    "messina": {"SG": 2, "PS": 2, "DI": 3, "IC": 3, "SK": 2, "CE": 2, "IE": 2, "CS": 2},
+    "trikala": {"SG": 3, "PS": 3, "DI": 2, "IC": 3, "SK": 2, "CE": 2, "IE": 3, "CS": 2},
+    "roquetas-de-mar": {"SG": 2, "PS": 2, "DI": 1, "IC": 2, "SK": 2, "CE": 2, "IE": 1, "CS": 2},
+    "saint-quentin": {"SG": 2, "PS": 3, "DI": 2, "IC": 2, "SK": 2, "CE": 3, "IE": 2, "CS": 2},
+    "ventspils-digital-centre": {
+        "SG": 2,
+        "PS": 2,
+        "DI": 2,
+        "IC": 3,
+        "SK": 3,
+        "CE": 2,
+        "IE": 3,
+        "CS": 2,
+    },
+    "portalegre": {"SG": 1, "PS": 1, "DI": 1, "IC": 2, "SK": 1, "CE": 2, "IE": 1, "CS": 1},
+    "botosani": {"SG": 1, "PS": 2, "DI": 1, "IC": 2, "SK": 1, "CE": 1, "IE": 1, "CS": 1},
+}
+# Cities with a first round in phase 1 and a second one at the end of phase 2.
+TWO_ROUNDS = {"botosani", "messina", "oulu", "portalegre"}
+
+
+def load_demo_assessments(validator) -> int:
+    """Validated assessments for every current DI4C partner (idempotent)."""
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from di4c.maturity.frameworks import load_builtin
+    from di4c.maturity.models import Answer, Assessment, DimensionScore, Framework, Status
+    from di4c.maturity.services import compute_scores
+
+    load_builtin()
+    framework = Framework.objects.filter(code="di4c-city").order_by("-version").first()
+    website = Framework.objects.filter(code="city-website").order_by("-version").first()
+    if framework is None:
+        return 0
+    created = 0
+    indicators = list(framework.indicators.select_related("dimension"))
+    for slug, profile in DEMO_PROFILES.items():
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if (
+            organisation is None
+            or Assessment.objects.filter(organisation=organisation, is_demo=True).exists()
+        ):
+            continue
+        rng = random.Random(slug)
+        rounds = [(dt.date(2022, 6, 20), 0)]
+        if slug in TWO_ROUNDS:
+            rounds.insert(0, (dt.date(2020, 2, 20), -1))
+        for day, shift in rounds:
+            when = timezone.make_aware(dt.datetime.combine(day, dt.time(11, 0)))
+            assessment = Assessment.objects.create(
+                organisation=organisation,
+                framework=framework,
+                status=Status.VALIDATED,
+                title="Demo data",
+                started_at=when - dt.timedelta(days=21),
+                submitted_at=when - dt.timedelta(days=7),
+                validated_at=when,
+                validated_by=validator,
+                is_demo=True,
+            )
+            answers = []
+            for indicator in indicators:
+                base = profile.get(indicator.dimension.code, 2) + shift
+                level = max(0, min(4, base + rng.choice([-1, 0, 0, 0, 1])))
+                answers.append(
+                    Answer(
+                        assessment=assessment,
+                        indicator=indicator,
+                        level=level,
+                        evidence=(
+                            f"Demo data. {organisation.display_name}: "
+                            f"{indicator.level_descriptors[level]}"
+                        ),
+                        answered_by=validator,
+                    )
+                )
+            Answer.objects.bulk_create(answers)
+            _score(assessment, compute_scores, DimensionScore)
+            created += 1
+        if website is not None:
+            when = timezone.make_aware(dt.datetime(2022, 6, 21, 11, 0))
+            checklist = Assessment.objects.create(
+                organisation=organisation,
+                framework=website,
+                status=Status.VALIDATED,
+                title="Demo data",
+                started_at=when - dt.timedelta(days=5),
+                submitted_at=when - dt.timedelta(days=2),
+                validated_at=when,
+                validated_by=validator,
+                is_demo=True,
+            )
+            strength = sum(profile.values()) / (4 * len(profile))
+            Answer.objects.bulk_create(
+                [
+                    Answer(
+                        assessment=checklist,
+                        indicator=indicator,
+                        level=1 if rng.random() < 0.3 + 0.6 * strength else 0,
+                        evidence="Demo data.",
+                        answered_by=validator,
+                    )
+                    for indicator in website.indicators.all()
+                ]
+            )
+            _score(checklist, compute_scores, DimensionScore)
+            created += 1
+    return created
+
+
+def _score(assessment, compute_scores, DimensionScore) -> None:  # noqa: N803
+    overall, dimension_scores = compute_scores(assessment)
+    DimensionScore.objects.bulk_create(
+        [
+            DimensionScore(assessment=assessment, dimension_id=pk, score=value)
+            for pk, value in dimension_scores.items()
+        ]
+    )
+    assessment.overall_score = overall
+    assessment.save(update_fields=["overall_score"])

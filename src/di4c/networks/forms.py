@@ -10,7 +10,15 @@ class NetworkForm(TranslatedFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Network
-        fields = ["acronym", "name", "theme", "aims", "budget_eur", "website"]
+        fields = [
+            "acronym",
+            "name",
+            "theme",
+            "aims",
+            "budget_eur",
+            "website",
+            "anonymous_benchmarks",
+        ]
         widgets = {"aims": forms.Textarea(attrs={"rows": 5})}
 
 

@@ -84,6 +84,14 @@ class Network(models.Model):
         _("working languages"), default=list, blank=True, validators=[validate_language_codes]
     )
     website = models.URLField(_("website"), blank=True)
+    anonymous_benchmarks = models.BooleanField(
+        _("show peers anonymously in benchmarks"),
+        default=False,
+        help_text=_(
+            "Partners see each other as 'Partner A, B, …'; coordinators and experts "
+            "always see names."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -23,6 +23,7 @@ NETWORK_EDITABLE = (
     "budget_eur",
     "languages",
     "website",
+    "anonymous_benchmarks",
 )
 PHASE_EDITABLE = ("number", "name", "starts_on", "ends_on")
 ORGANISATION_EDITABLE = (

@@ -26,3 +26,8 @@ def last_modified(record, history_url=None):
 def lines(text):
     """Non-empty lines of a text, for showing a list of aims as a list."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
