@@ -64,8 +64,10 @@ def test_duplicate_indicator_code_is_reported_with_its_line():
 
 
 def test_missing_level_descriptor_is_reported():
-    text = GOOD.replace("levels: [a, b, c, d, e]\n        evidence: [a, b, c, d, e]\n      - code: AA2",
-                        "levels: [a, b, c, d]\n        evidence: [a, b, c, d, e]\n      - code: AA2")
+    text = GOOD.replace(
+        "levels: [a, b, c, d, e]\n        evidence: [a, b, c, d, e]\n      - code: AA2",
+        "levels: [a, b, c, d]\n        evidence: [a, b, c, d, e]\n      - code: AA2",
+    )
     assert problems_of(text) == ["line 11, indicator AA1: level descriptor 4 is missing"]
 
 
@@ -100,8 +102,9 @@ def test_loading_installs_once_and_versions_are_immutable():
     assert load_text(GOOD) == (framework, False)
     with pytest.raises(FrameworkFileError):
         load_text(GOOD.replace("Is there a plan?", "Is there a strategy?"))
-    second, created = load_text(GOOD.replace("version: 1", "version: 2").replace(
-        "Is there a plan?", "Is there a strategy?"))
+    second, created = load_text(
+        GOOD.replace("version: 1", "version: 2").replace("Is there a plan?", "Is there a strategy?")
+    )
     assert created
     assert Indicator.objects.get(framework=framework, code="AA1").question == "Is there a plan?"
     assert Framework.objects.filter(code="tiny").count() == 2

@@ -8,7 +8,7 @@ back in one query, from which the quartiles are interpolated.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -241,13 +241,19 @@ def band_benchmark(organisation: Organisation, framework: Framework) -> tuple[tu
 
 def framework_for_network(network: Network, code: str | None = None) -> Framework | None:
     """The framework version most validated assessments of the network's partners use."""
+    return frameworks_used_in(network, code).first()
+
+
+def frameworks_used_in(network: Network, code: str | None = None) -> QuerySet[Framework]:
     frameworks = Framework.objects.filter(
         assessments__status=Status.VALIDATED,
         assessments__organisation__in=network_partners(network),
     )
     if code:
         frameworks = frameworks.filter(code=code)
-    return frameworks.order_by("-version", "code").first()
+    return frameworks.annotate(used=Count("assessments", distinct=True)).order_by(
+        "-used", "-version", "code"
+    )
 
 
 def previous_validated(assessment: Assessment) -> Assessment | None:

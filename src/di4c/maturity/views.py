@@ -358,6 +358,7 @@ def network_maturity(request, slug):
             "bench": bench,
             "table": table,
             "weak_spots": selectors.weak_spots(network, bench) if bench else [],
+            "frameworks": list(selectors.frameworks_used_in(network)),
         },
     )
 

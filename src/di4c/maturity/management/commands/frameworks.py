@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         check = sub.add_parser("check", help="validate files and report every problem")
-        check.add_argument("files", nargs="+")
+        check.add_argument("files", nargs="*", help="default: the frameworks di4c ships")
         load = sub.add_parser("load", help="install new framework versions")
         load.add_argument("files", nargs="*", help="default: the frameworks di4c ships")
 
