@@ -35,8 +35,8 @@ def test_no_answers_give_no_score():
 def test_weighted_mean_stays_within_0_and_100(pairs):
     score = weighted_mean(pairs, 4)
     assert Decimal(0) <= score <= Decimal(100)
-    assert min(l for l, _ in pairs) * 25 - Decimal("0.01") <= score
-    assert score <= max(l for l, _ in pairs) * 25 + Decimal("0.01")
+    assert min(level for level, _ in pairs) * 25 - Decimal("0.01") <= score
+    assert score <= max(level for level, _ in pairs) * 25 + Decimal("0.01")
 
 
 @given(answers)
