@@ -27,6 +27,9 @@ COORDINATOR_PAGES = [
     "/accounts/invite/network/di4c/",
     "/accounts/profile/",
     "/organisations/messina/edit/",
+    "/networks/di4c/maturity/",
+    "/organisations/botosani/maturity/",
+    "/maturity/frameworks/di4c-city/v1/",
 ]
 
 
@@ -58,8 +61,23 @@ def test_coordinator_pages_pass_axe(page, live_demo):
     for path in COORDINATOR_PAGES:
         page.goto(f"{base}{path}")
         assert violations(page) == [], path
+    from di4c.maturity.models import Assessment
+
+    result = Assessment.objects.filter(organisation__slug="botosani").order_by("-pk").first()
+    page.goto(f"{base}{result.get_absolute_url()}")
+    page.locator("#radar[data-ready]").wait_for()
+    assert violations(page) == [], "assessment result"
     # Pages with errors shown must pass too.
     page.goto(f"{base}/networks/di4c/edit/")
     page.get_by_label("Budget (EUR)").fill("-1")
     page.get_by_role("button", name="Save").click()
     assert violations(page) == [], "edit form with errors"
+
+
+def test_answer_page_passes_axe(page, live_demo):
+    base = live_demo.url
+    sign_in(page, base, "botosani-editor@demo.di4c.eu")
+    page.goto(f"{base}/organisations/botosani/maturity/")
+    page.get_by_role("button", name="Start").click()
+    page.locator("form[data-autosave]").first.wait_for()
+    assert violations(page) == [], "answer page"

@@ -98,6 +98,7 @@ def assessment_answer(request, pk):
             "total": total,
             "answer_messages": {
                 "saved": _("Saved"),
+                "pending": _("Saving…"),
                 "error": _("Not saved:"),
                 "progress": _("%(answered)s of %(total)s indicators answered"),
             },

@@ -8,6 +8,8 @@
   const timers = new WeakMap();
 
   async function save(form) {
+    clearTimeout(timers.get(form));
+    timers.delete(form);
     const status = form.querySelector(".save-status");
     const data = new FormData(form);
     data.delete("file"); // files go with a normal submit, see below
@@ -40,13 +42,27 @@
 
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     form.addEventListener("change", function (event) {
-      if (event.target.type === "radio") save(form);
+      // A textarea fires "change" when it loses focus: save at once, no need to wait.
+      if (event.target.type === "radio" || event.target.tagName === "TEXTAREA") save(form);
       if (event.target.type === "file" && event.target.files.length) form.submit();
     });
     form.addEventListener("input", function (event) {
       if (event.target.tagName !== "TEXTAREA") return;
+      const status = form.querySelector(".save-status");
+      status.textContent = texts.pending;
+      status.className = "save-status";
       clearTimeout(timers.get(form));
       timers.set(form, setTimeout(function () { save(form); }, 800));
+    });
+  });
+
+  // Leaving the page with typing not yet saved: send it anyway.
+  window.addEventListener("pagehide", function () {
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+      if (!timers.has(form)) return;
+      const data = new FormData(form);
+      data.delete("file");
+      navigator.sendBeacon(form.action, data);
     });
   });
 })();
