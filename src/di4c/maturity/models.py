@@ -180,7 +180,14 @@ class Assessment(models.Model):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["framework", "status"])]
+        indexes = [
+            models.Index(fields=["framework", "status"]),
+            # Finds each city's latest validated assessment (benchmarks) without a scan.
+            models.Index(
+                fields=["organisation", "framework", "status", "-validated_at"],
+                name="assessment_latest_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(overall_score__isnull=True)
