@@ -153,3 +153,22 @@ def test_seed_scale_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("2 networks, 12 organisations, ")
     assert result.stdout.strip().endswith("5 users")
+
+
+def test_frameworks_check_reports_problems_with_lines(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "code: bad\nversion: 1\nname: Bad\nscoring: weighted_mean\nscale: levels\n"
+        "levels: [{name: a}, {name: b}, {name: c}, {name: d}, {name: e}]\n"
+        "dimensions:\n  - code: AA\n    name: A\n    indicators:\n"
+        "      - {code: AA1, weight: x, question: Q, levels: [a, b, c, d, e],"
+        " evidence: [a, b, c, d, e]}\n"
+    )
+    result = _run(["frameworks", "check", str(bad)], _env(tmp_path))
+    assert result.returncode == 1
+    assert f"{bad}:line 11, indicator AA1: weight 'x' is not a number" in result.stderr
+    shipped = _run(["frameworks", "check"], _env(tmp_path))
+    assert shipped.returncode == 0, shipped.stderr
+    assert "di4c-city v1, 8 dimensions" in shipped.stdout
+    loaded = _run(["frameworks", "load"], _env(tmp_path))
+    assert "di4c-city v1 installed" in loaded.stdout

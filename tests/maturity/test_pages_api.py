@@ -211,3 +211,70 @@ def test_benchmark_page_and_api_keep_a_constant_number_of_queries(client_as, dem
         validated(city, framework, levels)
     after = [count(url) for url in urls] + [count("/api/v1/networks/di4c/benchmark", **token)]
     assert after == before
+
+
+def test_evidence_file_upload_and_private_download(
+    client_as, demo, botosani, demo_user, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from di4c.maturity.models import Framework
+    from di4c.maturity.services import assessment_start
+
+    settings.MEDIA_ROOT = tmp_path
+    draft = assessment_start(
+        actor=demo_user("botosani-editor"),
+        organisation=botosani,
+        framework=Framework.objects.get(code="city-website"),
+    )
+    client = client_as("botosani-editor")
+    url = f"/maturity/assessments/{draft.pk}/answers/IF1/"
+    bad = client.post(
+        url,
+        {"level": "1", "file": SimpleUploadedFile("x.exe", b"MZ")},
+        HTTP_ACCEPT="application/json",
+    )
+    assert bad.status_code == 422
+    assert "cannot be attached" in bad.json()["errors"]["file"][0]
+    ok = client.post(
+        url,
+        {
+            "level": "1",
+            "evidence": "see the minutes",
+            "file": SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 demo"),
+        },
+    )
+    assert ok.status_code == 302
+    evidence = draft.answers.get(indicator__code="IF1").files.get()
+    download = client.get(f"/maturity/evidence/{evidence.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 demo"
+    assert client_as("messina-editor").get(f"/maturity/evidence/{evidence.pk}/").status_code == 403
+
+
+def test_city_sets_a_target_that_drives_the_gap_analysis(client_as, demo):
+    from di4c.maturity.models import DimensionTarget
+
+    assessment = latest("botosani")
+    client = client_as("botosani-editor")
+    response = client.post(
+        f"/maturity/assessments/{assessment.pk}/target/", {"dimension": "SG", "target": "100"}
+    )
+    assert response.status_code == 302
+    assert (
+        DimensionTarget.objects.get(organisation__slug="botosani", dimension_code="SG").target_score
+        == 100
+    )
+    bad = client.post(
+        f"/maturity/assessments/{assessment.pk}/target/",
+        {"dimension": "SG", "target": "150"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "The target must be a number from 0 to 100." in bad.content.decode()
+    assert (
+        client_as("messina-editor")
+        .post(f"/maturity/assessments/{assessment.pk}/target/", {"dimension": "SG", "target": "1"})
+        .status_code
+        == 403
+    )

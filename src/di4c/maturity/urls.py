@@ -23,6 +23,7 @@ urlpatterns = [
     path("maturity/assessments/<int:pk>/review/", views.assessment_review, name="review"),
     path("maturity/assessments/<int:pk>/publish/", views.assessment_publish, name="publish"),
     path("maturity/assessments/<int:pk>/target/", views.target_set, name="target"),
+    path("maturity/evidence/<int:pk>/", views.evidence_download, name="evidence"),
     re_path(
         r"^maturity/assessments/(?P<pk>\d+)/export\.(?P<fmt>xlsx|csv)$",
         views.assessment_export,

@@ -368,3 +368,14 @@ def _networks_of(user):
     from di4c.maturity.rules import networks_of_user
 
     return networks_of_user(user)
+
+
+def evidence_download(request, pk):
+    """Evidence files are as private as their assessment: served only after the check."""
+    from django.http import FileResponse
+
+    from di4c.maturity.models import EvidenceFile
+
+    evidence = get_object_or_404(EvidenceFile.objects.select_related("answer__assessment"), pk=pk)
+    _require(request, "maturity.view_assessment", evidence.answer.assessment)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
