@@ -156,3 +156,50 @@ def test_benchmarks_take_a_constant_number_of_queries(network_of_four, tiny):
         validated(city, tiny, (index % 5, (index + 2) % 5))
         validated(city, tiny, (1, 1), when=dt.datetime(2021, 1, 1))
     assert _queries(run) == few
+
+
+def test_band_summary_computed_in_the_database_matches_hand_computation(network_of_four, tiny):
+    _network, (a, b, c, d) = network_of_four
+    # Band over 50,000: A 100, B 50, D 25 -> q1 37.5, median 50, q3 75; D ranks 3rd.
+    band, summaries = selectors.band_summary(d, tiny)
+    summary = summaries["AA"]
+    assert band == (50_001, None)
+    assert (summary.count, summary.q1, summary.median, summary.q3, summary.rank) == (
+        3,
+        Decimal("37.50"),
+        Decimal("50.00"),
+        Decimal("75.00"),
+        3,
+    )
+    # The same figures as the Python statistics over all rows.
+    _band, bench = selectors.band_benchmark(d, tiny)
+    stats = bench.stats_for("AA")
+    assert (stats.q1, stats.median, stats.q3, stats.rank_of(d.pk)) == (
+        summary.q1,
+        summary.median,
+        summary.q3,
+        summary.rank,
+    )
+
+
+@pytest.mark.parametrize("count", [1, 2, 5, 6, 9])
+def test_band_summary_agrees_with_python_for_any_count(tiny, count):
+    import random
+
+    rng = random.Random(count)
+    cities = []
+    for index in range(count):
+        city = OrganisationFactory(population=60_000 + index)
+        validated(city, tiny, (rng.randint(0, 4), rng.randint(0, 4)))
+        cities.append(city)
+    _band, summaries = selectors.band_summary(cities[0], tiny)
+    _band, bench = selectors.band_benchmark(cities[0], tiny)
+    stats = bench.stats_for("AA")
+    summary = summaries["AA"]
+    assert (summary.count, summary.q1, summary.median, summary.q3, summary.rank) == (
+        stats.count,
+        stats.q1,
+        stats.median,
+        stats.q3,
+        stats.rank_of(cities[0].pk),
+    )

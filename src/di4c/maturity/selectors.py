@@ -8,7 +8,8 @@ back in one query, from which the quartiles are interpolated.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Rank, RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,15 +229,77 @@ def network_benchmark(network: Network, framework: Framework) -> Benchmark:
     return benchmark(framework, network_partners(network))
 
 
-def band_benchmark(organisation: Organisation, framework: Framework) -> tuple[tuple, Benchmark]:
+def _band_peers(organisation: Organisation):
     band = population_band(organisation.population)
     if band is None:
-        return None, benchmark(framework, Organisation.objects.filter(pk=organisation.pk))
+        return None, Organisation.objects.filter(pk=organisation.pk)
     low, high = band
     peers = Organisation.objects.filter(population__gte=low)
     if high is not None:
         peers = peers.filter(population__lte=high)
+    return band, peers
+
+
+def band_benchmark(organisation: Organisation, framework: Framework) -> tuple[tuple, Benchmark]:
+    band, peers = _band_peers(organisation)
     return band, benchmark(framework, peers)
+
+
+@dataclass
+class Summary:
+    """Quartiles, count and one city's rank in a dimension, computed by the database."""
+
+    count: int = 0
+    q1: Decimal | None = None
+    median: Decimal | None = None
+    q3: Decimal | None = None
+    rank: int | None = None
+
+
+QUARTILES = {"q1": (1, 4), "median": (1, 2), "q3": (3, 4)}
+
+
+def band_summary(organisation: Organisation, framework: Framework) -> tuple[tuple, dict]:
+    """Per dimension code: the statistics of every city in the organisation's population band
+    (their latest validated assessment), and the organisation's rank, in one query.
+
+    The database numbers the scores of each dimension in order and returns only the rows next
+    to each quartile's position (and the city's own row); the interpolation happens here.
+    """
+    band, peers = _band_peers(organisation)
+    latest = _latest_validated(framework, peers)
+    rows = DimensionScore.objects.filter(assessment__in=latest).annotate(
+        position=Window(RowNumber(), partition_by=[F("dimension_id")], order_by=F("score").asc()),
+        total=Window(Count("id"), partition_by=[F("dimension_id")]),
+        rank=Window(Rank(), partition_by=[F("dimension_id")], order_by=F("score").desc()),
+    )
+    near_quartiles = Q()
+    for numerator, denominator in QUARTILES.values():
+        lower = (F("total") - 1) * numerator / denominator  # integer division: floor
+        near_quartiles |= Q(position=lower + 1) | Q(position=lower + 2)
+    rows = rows.filter(near_quartiles | Q(assessment__organisation=organisation)).values_list(
+        "dimension__code", "position", "total", "rank", "score", "assessment__organisation_id"
+    )
+    by_code: dict[str, dict] = {}
+    for code, position, total, rank, score, organisation_id in rows:
+        entry = by_code.setdefault(code, {"total": total, "scores": {}, "rank": None})
+        entry["scores"][position] = score
+        if organisation_id == organisation.pk:
+            entry["rank"] = rank
+    summaries = {}
+    for code, entry in by_code.items():
+        total, scores = entry["total"], entry["scores"]
+        summary = Summary(count=total, rank=entry["rank"])
+        for name, (numerator, denominator) in QUARTILES.items():
+            exact = Decimal((total - 1) * numerator) / denominator
+            lower = int(exact)
+            below = scores[lower + 1]
+            above = scores.get(lower + 2, below)
+            setattr(
+                summary, name, (below + (above - below) * (exact - lower)).quantize(Decimal("0.01"))
+            )
+        summaries[code] = summary
+    return band, summaries
 
 
 def framework_for_network(network: Network, code: str | None = None) -> Framework | None:

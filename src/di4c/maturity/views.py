@@ -214,7 +214,7 @@ def assessment_publish(request, pk):
 def _result_context(request, assessment) -> dict:
     network = _context_network(assessment)
     bench = selectors.network_benchmark(network, assessment.framework) if network else None
-    band, band_bench = selectors.band_benchmark(assessment.organisation, assessment.framework)
+    band, band_stats = selectors.band_summary(assessment.organisation, assessment.framework)
     previous = selectors.previous_validated(assessment)
     previous_scores = (
         {s.dimension.code: s.score for s in previous.dimension_scores.all()} if previous else {}
@@ -223,7 +223,7 @@ def _result_context(request, assessment) -> dict:
     rows = []
     for dimension in assessment.framework.dimensions.all():
         stats = bench.stats_for(dimension.code) if bench else None
-        band_stats = band_bench.stats_for(dimension.code)
+        in_band = band_stats.get(dimension.code) or selectors.Summary()
         score = scores.get(dimension.pk)
         before = previous_scores.get(dimension.code)
         rows.append(
@@ -233,15 +233,14 @@ def _result_context(request, assessment) -> dict:
                 "change": (score - before) if score is not None and before is not None else None,
                 "stats": stats,
                 "rank": stats.rank_of(assessment.organisation_id) if stats else None,
-                "band_stats": band_stats,
-                "band_rank": band_stats.rank_of(assessment.organisation_id),
+                "band_stats": in_band,
+                "band_rank": in_band.rank,
             }
         )
     return {
         "network": network,
         "bench": bench,
         "band": selectors.band_label(band),
-        "band_bench": band_bench,
         "previous": previous,
         "overall_change": (
             assessment.overall_score - previous.overall_score
