@@ -98,10 +98,12 @@ def test_gap_analysis_ranks_by_weight_times_distance_and_names_leaders(network_o
     network, (a, b, c, d) = network_of_four
     bench = selectors.network_benchmark(network, tiny)
     assessment = Assessment.objects.get(organisation=d)
-    gaps = selectors.gap_analysis(selectors.assessment_detail(assessment.pk), bench)
+    gaps = selectors.gap_analysis(
+        selectors.assessment_detail(assessment.pk), bench, {a.pk: "City A"}
+    )
     # Target = q3 62.5 -> level 2.5. AA1: 2 * (2.5 - 0) = 5; AA2 at 3 has no gap.
     assert [(g.indicator.code, g.priority) for g in gaps] == [("AA1", Decimal("5.00"))]
-    assert [leader["organisation"] for leader in gaps[0].leaders] == [a]
+    assert [leader["label"] for leader in gaps[0].leaders] == ["City A"]
     assert gaps[0].leaders[0]["evidence"] == "evidence of A"
 
 
@@ -161,7 +163,9 @@ def test_benchmarks_take_a_constant_number_of_queries(network_of_four, tiny):
 def test_band_summary_computed_in_the_database_matches_hand_computation(network_of_four, tiny):
     _network, (a, b, c, d) = network_of_four
     # Band over 50,000: A 100, B 50, D 25 -> q1 37.5, median 50, q3 75; D ranks 3rd.
-    band, summaries = selectors.band_summary(d, tiny)
+    band, summaries = selectors.band_summary(
+        selectors.assessment_detail(Assessment.objects.get(organisation=d).pk)
+    )
     summary = summaries["AA"]
     assert band == (50_001, None)
     assert (summary.count, summary.q1, summary.median, summary.q3, summary.rank) == (
@@ -192,7 +196,9 @@ def test_band_summary_agrees_with_python_for_any_count(tiny, count):
         city = OrganisationFactory(population=60_000 + index)
         validated(city, tiny, (rng.randint(0, 4), rng.randint(0, 4)))
         cities.append(city)
-    _band, summaries = selectors.band_summary(cities[0], tiny)
+    _band, summaries = selectors.band_summary(
+        selectors.assessment_detail(Assessment.objects.get(organisation=cities[0]).pk)
+    )
     _band, bench = selectors.band_benchmark(cities[0], tiny)
     stats = bench.stats_for("AA")
     summary = summaries["AA"]

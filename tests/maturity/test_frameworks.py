@@ -76,7 +76,7 @@ def test_weight_that_does_not_parse_is_reported():
         "line 11, indicator AA1: weight 'heavy' is not a number"
     ]
     assert problems_of(GOOD.replace("weight: 2", "weight: -1")) == [
-        "line 11, indicator AA1: weight -1 must be a number above 0"
+        "line 11, indicator AA1: weight -1 must be a number from 0.01 to 9999.99"
     ]
 
 

@@ -1,9 +1,11 @@
 """API of the maturity app: frameworks, assessments with scores, network benchmarks."""
 
+import re
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from di4c.api.auth import TokenAuth, token_or_session
@@ -203,11 +205,12 @@ def get_framework(request, code: str, version: int):
 def list_assessments(request, slug: str):
     organisation = network_selectors.organisation_detail(slug)
     assessments = selectors.assessments_with_details().filter(organisation=organisation)
-    return [
-        _assessment_out(a)
-        for a in assessments.order_by("-started_at")[:50]
-        if request.user.has_perm("maturity.view_assessment", a)
-    ]
+    visible = []
+    for assessment in assessments.order_by("-started_at")[:50]:
+        assessment.organisation = organisation  # its networks are read once, not per row
+        if request.user.has_perm("maturity.view_assessment", assessment):
+            visible.append(_assessment_out(assessment))
+    return visible
 
 
 @router.get("/assessments/{pk}", response={200: AssessmentOut, 404: ErrorOut}, auth=optional_auth)
@@ -222,14 +225,14 @@ def get_assessment(request, pk: int):
 )
 def start_assessment(request, slug: str, payload: StartIn):
     organisation = network_selectors.organisation_detail(slug)
+    if not re.fullmatch(r"[a-z0-9-]{1,60}", payload.framework):
+        raise ValidationError({"framework": _("No such framework or version.")})
     frameworks = Framework.objects.filter(code=payload.framework)
     if payload.version is not None:
         frameworks = frameworks.filter(version=payload.version)
     framework = frameworks.order_by("-version").first()
     if framework is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError({"framework": "No such framework or version."})
+        raise ValidationError({"framework": _("No such framework or version.")})
     assessment = services.assessment_start(
         actor=request.auth, organisation=organisation, framework=framework
     )

@@ -19,6 +19,12 @@ def assign_fields(instance: models.Model, data: Mapping, allowed: Iterable[str])
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    with_nul = sorted(name for name, value in data.items() if _has_nul(value))
+    if with_nul:
+        # PostgreSQL cannot store NUL characters: a clear error instead of a database failure.
+        raise ValidationError(
+            {name: _("The text contains a NUL character; remove it.") for name in with_nul}
+        )
     empty = sorted(
         name for name, value in data.items() if value is None and not _nullable(instance, name)
     )
@@ -30,6 +36,16 @@ def assign_fields(instance: models.Model, data: Mapping, allowed: Iterable[str])
             setattr(instance, name, value)
             changed.append(name)
     return changed
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def _nullable(instance: models.Model, name: str) -> bool:

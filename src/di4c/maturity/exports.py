@@ -65,7 +65,9 @@ def _score_rows(assessment, bench) -> list[list]:
                 _num(stats.median) if stats else None,
                 _num(stats.q1) if stats else None,
                 _num(stats.q3) if stats else None,
-                stats.rank_of(assessment.organisation_id) if stats else None,
+                stats.rank_for(scores.get(dimension.pk), assessment.organisation_id)
+                if stats
+                else None,
                 stats.count if stats else None,
             ]
         )

@@ -58,6 +58,9 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def parse(text: str) -> dict:
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise FrameworkFileError([Problem(line, "file", "the file contains a NUL character")])
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
@@ -70,16 +73,35 @@ def parse(text: str) -> dict:
     return data
 
 
+MAX_WEIGHT = Decimal("9999.99")
+MAX_VERSION = 2**31 - 1
+LENGTHS = {"framework code": 60, "name": 200, "dimension code": 10, "indicator code": 12}
+
+
 def _weight(value, problems, line, where) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        problems.append(Problem(line, where, f"weight {value!r} is not a number"))
+        return None
     try:
         weight = Decimal(str(value))
     except (InvalidOperation, ValueError):
         problems.append(Problem(line, where, f"weight {value!r} is not a number"))
         return None
-    if not weight.is_finite() or weight <= 0:
-        problems.append(Problem(line, where, f"weight {value!r} must be a number above 0"))
+    if not weight.is_finite() or not Decimal("0.01") <= weight <= MAX_WEIGHT:
+        problems.append(
+            Problem(line, where, f"weight {value!r} must be a number from 0.01 to {MAX_WEIGHT}")
+        )
+        return None
+    if weight != weight.quantize(Decimal("0.01")):
+        problems.append(Problem(line, where, f"weight {value!r} has more than two decimals"))
         return None
     return weight
+
+
+def _length(value: str, limit_name: str, problems, line, where) -> None:
+    limit = LENGTHS[limit_name]
+    if len(value) > limit:
+        problems.append(Problem(line, where, f"the {limit_name} is longer than {limit} characters"))
 
 
 def _text(mapping, key, problems, where, required=True) -> str:
@@ -122,11 +144,15 @@ def validate(data: dict) -> tuple[dict, list[Problem]]:
     code = data.get("code")
     if not isinstance(code, str) or not code or set(code) - CODE_CHARS:
         problems.append(Problem(line, "code", "a lower-case code is needed, e.g. 'di4c-city'"))
+    else:
+        _length(code, "framework code", problems, line, "code")
     version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        problems.append(Problem(line, "version", "the version must be a whole number from 1"))
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION:
+        problems.append(
+            Problem(line, "version", f"the version must be a whole number from 1 to {MAX_VERSION}")
+        )
     scoring = data.get("scoring")
-    if scoring not in RULES:
+    if not isinstance(scoring, str) or scoring not in RULES:
         problems.append(
             Problem(line, "scoring", f"unknown rule {scoring!r}; known: {', '.join(sorted(RULES))}")
         )
@@ -154,10 +180,12 @@ def validate(data: dict) -> tuple[dict, list[Problem]]:
                         "name_i18n": _translations(level, "name", problems, where),
                     }
                 )
+    name = _text(data, "name", problems, "name")
+    _length(name, "name", problems, line, "name")
     clean = {
         "code": code,
         "version": version,
-        "name": _text(data, "name", problems, "name"),
+        "name": name,
         "name_i18n": _translations(data, "name", problems, "name"),
         "description": _text(data, "description", problems, "description", required=False),
         "description_i18n": _translations(data, "description", problems, "description"),
@@ -181,6 +209,7 @@ def validate(data: dict) -> tuple[dict, list[Problem]]:
         d_code = _text(dimension, "code", problems, where)
         if d_code:
             where = f"dimension {d_code}"
+            _length(d_code, "dimension code", problems, d_line, where)
             if d_code in dimension_codes:
                 problems.append(
                     Problem(
@@ -190,9 +219,11 @@ def validate(data: dict) -> tuple[dict, list[Problem]]:
                     )
                 )
             dimension_codes.setdefault(d_code, d_line)
+        d_name = _text(dimension, "name", problems, where)
+        _length(d_name, "name", problems, d_line, where)
         clean_dimension = {
             "code": d_code,
-            "name": _text(dimension, "name", problems, where),
+            "name": d_name,
             "name_i18n": _translations(dimension, "name", problems, where),
             "weight": _weight(dimension.get("weight", 1), problems, d_line, where),
             "indicators": [],
@@ -210,6 +241,7 @@ def validate(data: dict) -> tuple[dict, list[Problem]]:
             i_code = _text(indicator, "code", problems, i_where)
             if i_code:
                 i_where = f"indicator {i_code}"
+                _length(i_code, "indicator code", problems, i_line, i_where)
                 if i_code in indicator_codes:
                     problems.append(
                         Problem(

@@ -6,6 +6,8 @@ Public: only what the city published.
 """
 
 import rules
+from django.db.models import Q
+from django.utils import timezone
 
 from di4c.accounts.models import ORGANISATION_ROLES, Role
 from di4c.accounts.selectors import user_roles
@@ -15,10 +17,16 @@ from di4c.networks.rules import is_platform_admin
 
 
 def _network_ids_of(organisation) -> set[int]:
-    cached = getattr(organisation, "_all_network_ids", None)
+    """Networks the organisation is a partner of today (uses the prefetch when there is one)."""
+    cached = getattr(organisation, "_current_network_ids", None)
     if cached is None:
-        cached = set(organisation.partnerships.values_list("network_id", flat=True))
-        organisation._all_network_ids = cached
+        today = timezone.localdate()
+        cached = {
+            p.network_id
+            for p in organisation.partnerships.all()
+            if p.left_on is None or p.left_on >= today
+        }
+        organisation._current_network_ids = cached
     return cached
 
 
@@ -31,9 +39,11 @@ def networks_of_user(user) -> set[int]:
         roles = user_roles(user)
         cached = set(roles.network_roles)
         if roles.organisation_roles:
+            today = timezone.localdate()
             cached |= set(
                 Partnership.objects.filter(
-                    organisation_id__in=roles.organisation_roles
+                    Q(left_on__isnull=True) | Q(left_on__gte=today),
+                    organisation_id__in=roles.organisation_roles,
                 ).values_list("network_id", flat=True)
             )
         user._di4c_networks = cached

@@ -57,3 +57,24 @@ def yes_share(answers, scale_max: int) -> Decimal | None:
 
 def score(rule_name: str, answers, scale_max: int) -> Decimal | None:
     return RULES[rule_name](answers, scale_max)
+
+
+def overall(
+    rule_name: str,
+    dimension_scores: list[tuple[Decimal, Decimal]],
+    answers: list[tuple[int, Decimal]],
+    scale_max: int,
+) -> Decimal | None:
+    """The assessment's overall score.
+
+    weighted_mean: the mean of the dimension scores weighted by the dimensions' weights (a
+    dimension counts by its weight, not by how many indicators it has); minimum: the weakest
+    answer; yes_share: the share of yes over all checks.
+    """
+    if rule_name == "weighted_mean":
+        scored = [(s, Decimal(w)) for s, w in dimension_scores if s is not None]
+        total = sum((w for _s, w in scored), Decimal(0))
+        if not scored or total == 0:
+            return None
+        return _rounded(sum((s * w for s, w in scored), Decimal(0)) / total)
+    return score(rule_name, answers, scale_max)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
-from django.db.models.functions import Rank, RowNumber
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -159,6 +159,14 @@ class DimensionStats:
     def q3(self):
         return percentile(self.values, 0.75)
 
+    def rank_for(self, score: Decimal | None, organisation_id: int) -> int | None:
+        """Where a score of this city would stand among the other cities' latest scores."""
+        if score is None:
+            return None
+        return 1 + sum(
+            1 for other, value in self.scores.items() if other != organisation_id and value > score
+        )
+
     def rank_of(self, organisation_id: int) -> int | None:
         """1 for the best score; ties share a rank."""
         mine = self.scores.get(organisation_id)
@@ -259,37 +267,48 @@ class Summary:
 QUARTILES = {"q1": (1, 4), "median": (1, 2), "q3": (3, 4)}
 
 
-def band_summary(organisation: Organisation, framework: Framework) -> tuple[tuple, dict]:
-    """Per dimension code: the statistics of every city in the organisation's population band
-    (their latest validated assessment), and the organisation's rank, in one query.
+def band_summary(assessment: Assessment) -> tuple[tuple, dict]:
+    """Per dimension code: the statistics of every city in the assessment's population band
+    (their latest validated assessment) and the rank of this assessment's scores among the
+    other cities, in two queries.
 
     The database numbers the scores of each dimension in order and returns only the rows next
     to each quartile's position (and the city's own row); the interpolation happens here.
     """
+    organisation = assessment.organisation
     band, peers = _band_peers(organisation)
-    latest = _latest_validated(framework, peers)
+    latest = _latest_validated(assessment.framework, peers)
     rows = DimensionScore.objects.filter(assessment__in=latest).annotate(
         position=Window(RowNumber(), partition_by=[F("dimension_id")], order_by=F("score").asc()),
         total=Window(Count("id"), partition_by=[F("dimension_id")]),
-        rank=Window(Rank(), partition_by=[F("dimension_id")], order_by=F("score").desc()),
     )
     near_quartiles = Q()
     for numerator, denominator in QUARTILES.values():
         lower = (F("total") - 1) * numerator / denominator  # integer division: floor
         near_quartiles |= Q(position=lower + 1) | Q(position=lower + 2)
-    rows = rows.filter(near_quartiles | Q(assessment__organisation=organisation)).values_list(
-        "dimension__code", "position", "total", "rank", "score", "assessment__organisation_id"
-    )
+    rows = rows.filter(near_quartiles).values_list("dimension__code", "position", "total", "score")
     by_code: dict[str, dict] = {}
-    for code, position, total, rank, score, organisation_id in rows:
-        entry = by_code.setdefault(code, {"total": total, "scores": {}, "rank": None})
+    for code, position, total, score in rows:
+        entry = by_code.setdefault(code, {"total": total, "scores": {}})
         entry["scores"][position] = score
-        if organisation_id == organisation.pk:
-            entry["rank"] = rank
+    # Rank of the scores shown (not necessarily the city's latest) among the other cities.
+    mine = {s.dimension_id: s.score for s in assessment.dimension_scores.all()}
+    above = Q(pk__in=[])
+    for dimension_id, score in mine.items():
+        above |= Q(dimension_id=dimension_id, score__gt=score)
+    ranks = dict(
+        DimensionScore.objects.filter(assessment__in=latest)
+        .exclude(assessment__organisation=organisation)
+        .filter(above)
+        .values_list("dimension__code")
+        .annotate(better=Count("id"))
+        .values_list("dimension__code", "better")
+    )
+    has_score = {d.code for d in assessment.framework.dimensions.all() if d.pk in mine}
     summaries = {}
     for code, entry in by_code.items():
         total, scores = entry["total"], entry["scores"]
-        summary = Summary(count=total, rank=entry["rank"])
+        summary = Summary(count=total, rank=1 + ranks.get(code, 0) if code in has_score else None)
         for name, (numerator, denominator) in QUARTILES.items():
             exact = Decimal((total - 1) * numerator) / denominator
             lower = int(exact)
@@ -356,7 +375,9 @@ class Gap:
     leaders: list[dict]  # {"organisation": ..., "level": ..., "evidence": ...}
 
 
-def gap_analysis(assessment: Assessment, peers: Benchmark, limit: int = 10) -> list[Gap]:
+def gap_analysis(
+    assessment: Assessment, peers: Benchmark, labels: dict[int, str], limit: int = 10
+) -> list[Gap]:
     """The weakest indicators, by weight times distance to the target level, each with the
     peers that score highest there and their evidence."""
     framework = assessment.framework
@@ -367,7 +388,7 @@ def gap_analysis(assessment: Assessment, peers: Benchmark, limit: int = 10) -> l
         stats = peers.stats_for(dimension.code)
         target_score = targets.get(dimension.code)
         if target_score is None:
-            target_score = (stats.q3 if stats and stats.count else None) or Decimal(75)
+            target_score = stats.q3 if stats and stats.q3 is not None else Decimal(75)
         target_level = Decimal(target_score) * framework.scale_max / 100
         for indicator in dimension.indicators.all():
             answer = answers.get(indicator.pk)
@@ -407,7 +428,8 @@ def gap_analysis(assessment: Assessment, peers: Benchmark, limit: int = 10) -> l
             top = best[0].level if best else None
             gap.leaders = [
                 {
-                    "organisation": a.assessment.organisation,
+                    # The label, not the name: anonymous networks stay anonymous here too.
+                    "label": labels.get(a.assessment.organisation_id, ""),
                     "level": a.level,
                     "evidence": a.evidence,
                 }

@@ -17,6 +17,7 @@ from di4c.maturity import scoring
 from di4c.maturity.models import (
     Answer,
     Assessment,
+    Dimension,
     DimensionScore,
     DimensionTarget,
     EvidenceFile,
@@ -24,6 +25,15 @@ from di4c.maturity.models import (
     Indicator,
     Status,
 )
+
+
+def _text(value: str, field: str) -> str:
+    """Clean user text; PostgreSQL cannot store NUL characters, so they are refused."""
+    value = (value or "").replace("\r\n", "\n").strip()
+    if "\x00" in value:
+        raise ValidationError({field: _("The text contains a NUL character; remove it.")})
+    return value
+
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {".pdf", ".docx", ".xlsx", ".odt", ".ods", ".png", ".jpg", ".jpeg", ".csv", ".txt"}
@@ -46,7 +56,10 @@ def assessment_start(*, actor, organisation, framework: Framework, title: str = 
             _("This city already has an assessment in progress on this framework: finish it first.")
         )
     assessment = Assessment(
-        organisation=organisation, framework=framework, title=title.strip(), started_by=actor
+        organisation=organisation,
+        framework=framework,
+        title=_text(title, "title"),
+        started_by=actor,
     )
     assessment._history_user = actor
     assessment.full_clean()
@@ -109,7 +122,7 @@ def answer_save(
         )
     answer, _created = Answer.objects.get_or_create(assessment=assessment, indicator=indicator)
     answer.level = level
-    answer.evidence = (evidence or "").replace("\r\n", "\n").strip()
+    answer.evidence = _text(evidence, "evidence")
     answer.links = _clean_links(links)
     answer.answered_by = actor
     answer.save()
@@ -119,8 +132,10 @@ def answer_save(
 @transaction.atomic
 def evidence_attach(*, actor, answer: Answer, upload) -> EvidenceFile:
     require_perm(actor, "maturity.answer_assessment", _locked(answer.assessment))
-    name = upload.name.rsplit("/", 1)[-1]
+    name = _text(upload.name.rsplit("/", 1)[-1], "file")
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if len(name) > 200:  # keep the extension, shorten the rest
+        name = name[: 200 - len(suffix)] + suffix
     if suffix not in EVIDENCE_TYPES:
         raise ValidationError(
             {
@@ -161,9 +176,11 @@ def compute_scores(assessment: Assessment) -> tuple[Decimal | None, dict[int, De
         dimension_id: scoring.score(framework.scoring, answers, framework.scale_max)
         for dimension_id, answers in by_dimension.items()
     }
-    overall = scoring.score(
+    dimension_weights = {dimension_id: weight for _l, _w, dimension_id, weight in rows}
+    overall = scoring.overall(
         framework.scoring,
-        [(level, weight * dimension_weight) for level, weight, _d, dimension_weight in rows],
+        [(score, dimension_weights[pk]) for pk, score in dimension_scores.items()],
+        [(level, weight) for level, weight, _d, _dw in rows],
         framework.scale_max,
     )
     return overall, dimension_scores
@@ -204,7 +221,7 @@ def assessment_validate(*, actor, assessment: Assessment, comment: str = "") -> 
     assessment.status = Status.VALIDATED
     assessment.validated_at = timezone.now()
     assessment.validated_by = actor
-    assessment.review_comment = comment.strip()
+    assessment.review_comment = _text(comment, "comment")
     assessment._history_user = actor
     assessment.save()
     return assessment
@@ -217,8 +234,11 @@ def assessment_return(
     """Send a submitted assessment back to the city with a comment per indicator."""
     assessment = _locked(assessment)
     require_perm(actor, "maturity.review_assessment", assessment)
-    comments = {code: text.strip() for code, text in (comments or {}).items() if text.strip()}
-    if not comment.strip() and not comments:
+    comment = _text(comment, "comment")
+    comments = {
+        code: _text(text, "comments") for code, text in (comments or {}).items() if text.strip()
+    }
+    if not comment and not comments:
         raise ValidationError(
             {"comment": _("Say what should change: write a comment or comment on indicators.")}
         )
@@ -232,7 +252,7 @@ def assessment_return(
         answer.review_comment = comments.get(answer.indicator.code, "")
     Answer.objects.bulk_update(answers.values(), ["review_comment"])
     assessment.status = Status.RETURNED
-    assessment.review_comment = comment.strip()
+    assessment.review_comment = comment
     assessment._history_user = actor
     assessment.save()
     return assessment
@@ -254,6 +274,14 @@ def target_set(
     *, actor, organisation, framework_code: str, dimension_code: str, target_score: Decimal
 ) -> DimensionTarget:
     require_perm(actor, "maturity.set_targets", organisation)
+    known = Dimension.objects.filter(framework__code=framework_code, code=dimension_code)
+    if not known.exists():
+        raise ValidationError(
+            {
+                "dimension": _("The framework has no dimension '%(code)s'.")
+                % {"code": dimension_code}
+            }
+        )
     target = DimensionTarget.objects.filter(
         organisation=organisation, framework_code=framework_code, dimension_code=dimension_code
     ).first() or DimensionTarget(

@@ -28,16 +28,21 @@ def _visible_assessment(request, pk: int):
     return assessment
 
 
-def _context_network(assessment) -> Network | None:
-    """The network the city is benchmarked in: the first of its current partnerships."""
-    return (
-        Network.objects.filter(
-            partnerships__organisation_id=assessment.organisation_id,
-            partnerships__left_on__isnull=True,
-        )
-        .order_by("acronym")
-        .first()
+def _context_network(assessment, viewer) -> Network | None:
+    """The network the city is compared in: one it is a partner of today and that the viewer
+    belongs to (a visitor of published results sees no network figures)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from di4c.maturity.rules import networks_of_user
+
+    networks = Network.objects.filter(
+        Q(partnerships__left_on__isnull=True) | Q(partnerships__left_on__gte=timezone.localdate()),
+        partnerships__organisation_id=assessment.organisation_id,
     )
+    if not getattr(viewer, "is_superuser", False):
+        networks = networks.filter(pk__in=networks_of_user(viewer))
+    return networks.order_by("acronym").first()
 
 
 def framework_detail(request, code, version):
@@ -47,11 +52,12 @@ def framework_detail(request, code, version):
 
 def organisation_assessments(request, slug):
     organisation = network_selectors.organisation_detail(slug)
-    assessments = [
-        a
-        for a in selectors.assessments_of(organisation)
-        if request.user.has_perm("maturity.view_assessment", a)
-    ]
+    assessments = []
+    for assessment in selectors.assessments_of(organisation):
+        # One organisation object for all rows: its networks are read once, not per row.
+        assessment.organisation = organisation
+        if request.user.has_perm("maturity.view_assessment", assessment):
+            assessments.append(assessment)
     return render(
         request,
         "maturity/organisation_assessments.html",
@@ -68,7 +74,8 @@ def organisation_assessments(request, slug):
 @require_POST
 def assessment_start(request, slug):
     organisation = network_selectors.organisation_detail(slug)
-    framework = get_object_or_404(Framework, pk=request.POST.get("framework") or 0)
+    framework_id = request.POST.get("framework", "")
+    framework = get_object_or_404(Framework, pk=int(framework_id) if framework_id.isdigit() else 0)
     try:
         assessment = services.assessment_start(
             actor=request.user, organisation=organisation, framework=framework
@@ -212,9 +219,10 @@ def assessment_publish(request, pk):
 
 
 def _result_context(request, assessment) -> dict:
-    network = _context_network(assessment)
+    network = _context_network(assessment, request.user)
     bench = selectors.network_benchmark(network, assessment.framework) if network else None
-    band, band_stats = selectors.band_summary(assessment.organisation, assessment.framework)
+    labels = selectors.peer_labels(bench, network, request.user) if bench else {}
+    band, band_stats = selectors.band_summary(assessment)
     previous = selectors.previous_validated(assessment)
     previous_scores = (
         {s.dimension.code: s.score for s in previous.dimension_scores.all()} if previous else {}
@@ -232,7 +240,7 @@ def _result_context(request, assessment) -> dict:
                 "score": score,
                 "change": (score - before) if score is not None and before is not None else None,
                 "stats": stats,
-                "rank": stats.rank_of(assessment.organisation_id) if stats else None,
+                "rank": stats.rank_for(score, assessment.organisation_id) if stats else None,
                 "band_stats": in_band,
                 "band_rank": in_band.rank,
             }
@@ -250,7 +258,7 @@ def _result_context(request, assessment) -> dict:
             else None
         ),
         "rows": rows,
-        "gaps": selectors.gap_analysis(assessment, bench) if bench else [],
+        "gaps": selectors.gap_analysis(assessment, bench, labels) if bench else [],
         "chart": {
             "labels": [row["dimension"].display_name for row in rows],
             "city": [float(row["score"]) if row["score"] is not None else None for row in rows],
@@ -261,7 +269,7 @@ def _result_context(request, assessment) -> dict:
                 for row in rows
             ],
             "city_label": assessment.organisation.display_name,
-            "median_label": _("Network median"),
+            "median_label": _("Network median") if bench else "",
         },
     }
 
@@ -284,7 +292,7 @@ def assessment_detail(request, pk):
 
 def assessment_export(request, pk, fmt):
     assessment = _visible_assessment(request, pk)
-    network = _context_network(assessment)
+    network = _context_network(assessment, request.user)
     bench = selectors.network_benchmark(network, assessment.framework) if network else None
     name = slugify(f"{assessment.organisation.slug}-{assessment.framework.code}-{assessment.pk}")
     if fmt == "xlsx":
@@ -317,8 +325,11 @@ def target_set(request, pk):
             dimension_code=request.POST.get("dimension", ""),
             target_score=value,
         )
-    except ValidationError:
-        messages.error(request, _("The target must be a number from 0 to 100."))
+    except ValidationError as error:
+        if "dimension" in getattr(error, "error_dict", {}):
+            messages.error(request, " ".join(error.message_dict["dimension"]))
+        else:
+            messages.error(request, _("The target must be a number from 0 to 100."))
     return redirect(f"{assessment.get_absolute_url()}#gaps")
 
 
