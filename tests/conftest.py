@@ -5,6 +5,17 @@ from di4c.core.demo import load_demo
 from di4c.networks.models import Network, Organisation
 
 DEMO_PASSWORD = "demo-password-for-tests"
+# DI4C's partners from phase 1 on (Limerick left before it), as the seeds name them.
+DI4C_CURRENT_PARTNERS = {
+    "messina",
+    "roquetas-de-mar",
+    "oulu",
+    "saint-quentin",
+    "ventspils-digital-centre",
+    "portalegre",
+    "botosani",
+    "trikala",
+}
 
 
 @pytest.fixture

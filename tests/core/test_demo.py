@@ -8,6 +8,7 @@ import pytest
 from di4c.accounts.models import Membership, Role, User
 from di4c.core.demo import load_demo
 from di4c.networks.models import Network, Organisation, Partnership, Phase, Programme
+from tests.conftest import DI4C_CURRENT_PARTNERS
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +45,7 @@ def test_demo_matches_the_seeds(demo):
     current = set(
         demo.partnerships.filter(left_on__isnull=True).values_list("organisation__slug", flat=True)
     )
-    assert current == {
-        "messina",
-        "roquetas-de-mar",
-        "oulu",
-        "saint-quentin",
-        "ventspils-digital-centre",
-        "portalegre",
-        "botosani",
-        "trikala",
-    }
+    assert current == DI4C_CURRENT_PARTNERS
     limerick = demo.partnerships.get(organisation__slug="limerick")
     assert (
         limerick.left_on

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from di4c.accounts.services import api_token_create
 from di4c.maturity.models import Assessment, Status
+from tests.conftest import DI4C_CURRENT_PARTNERS
 from tests.maturity.test_benchmarks import validated
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +30,7 @@ def test_demo_has_validated_assessments_for_every_current_partner(demo):
             "organisation__slug", flat=True
         )
     )
-    assert slugs == {
-        "messina",
-        "roquetas-de-mar",
-        "oulu",
-        "saint-quentin",
-        "ventspils-digital-centre",
-        "portalegre",
-        "botosani",
-        "trikala",
-    }
+    assert slugs == DI4C_CURRENT_PARTNERS
     assert (
         Assessment.objects.filter(
             organisation__slug="botosani", framework__code="di4c-city"

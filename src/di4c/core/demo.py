@@ -188,7 +188,7 @@ def load_demo_assessments(validator) -> int:
     from django.utils import timezone
 
     from di4c.maturity.frameworks import load_builtin
-    from di4c.maturity.models import Answer, Assessment, DimensionScore, Framework, Status
+    from di4c.maturity.models import Answer, Assessment, DimensionScore, Framework
     from di4c.maturity.services import compute_scores
 
     load_builtin()
@@ -211,17 +211,7 @@ def load_demo_assessments(validator) -> int:
             rounds.insert(0, (dt.date(2020, 2, 20), -1))
         for day, shift in rounds:
             when = timezone.make_aware(dt.datetime.combine(day, dt.time(11, 0)))
-            assessment = Assessment.objects.create(
-                organisation=organisation,
-                framework=framework,
-                status=Status.VALIDATED,
-                title="Demo data",
-                started_at=when - dt.timedelta(days=21),
-                submitted_at=when - dt.timedelta(days=7),
-                validated_at=when,
-                validated_by=validator,
-                is_demo=True,
-            )
+            assessment = _demo_assessment(organisation, framework, when, validator)
             answers = []
             for indicator in indicators:
                 base = profile.get(indicator.dimension.code, 2) + shift
@@ -243,17 +233,7 @@ def load_demo_assessments(validator) -> int:
             created += 1
         if website is not None:
             when = timezone.make_aware(dt.datetime(2022, 6, 21, 11, 0))
-            checklist = Assessment.objects.create(
-                organisation=organisation,
-                framework=website,
-                status=Status.VALIDATED,
-                title="Demo data",
-                started_at=when - dt.timedelta(days=5),
-                submitted_at=when - dt.timedelta(days=2),
-                validated_at=when,
-                validated_by=validator,
-                is_demo=True,
-            )
+            checklist = _demo_assessment(organisation, website, when, validator)
             strength = sum(profile.values()) / (4 * len(profile))
             Answer.objects.bulk_create(
                 [
@@ -270,6 +250,24 @@ def load_demo_assessments(validator) -> int:
             _score(checklist, compute_scores, DimensionScore)
             created += 1
     return created
+
+
+def _demo_assessment(organisation, framework, validated_at, validator):
+    import datetime as dt
+
+    from di4c.maturity.models import Assessment, Status
+
+    return Assessment.objects.create(
+        organisation=organisation,
+        framework=framework,
+        status=Status.VALIDATED,
+        title="Demo data",
+        started_at=validated_at - dt.timedelta(days=21),
+        submitted_at=validated_at - dt.timedelta(days=7),
+        validated_at=validated_at,
+        validated_by=validator,
+        is_demo=True,
+    )
 
 
 def _score(assessment, compute_scores, DimensionScore) -> None:  # noqa: N803

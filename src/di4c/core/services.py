@@ -13,6 +13,12 @@ def require_perm(actor, perm: str, obj=None) -> None:
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
+def check_view_perm(request, perm: str, obj=None) -> None:
+    """For pages: 403 unless the visitor (perhaps anonymous) holds `perm` on `obj`."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
 def assign_fields(instance: models.Model, data: Mapping, allowed: Iterable[str]) -> list[str]:
     """Copy the allowed keys of `data` onto the instance; return the names that changed."""
     allowed = set(allowed)

@@ -13,21 +13,7 @@ from di4c.accounts.models import ORGANISATION_ROLES, Role
 from di4c.accounts.selectors import user_roles
 from di4c.maturity.models import Status
 from di4c.networks.models import Partnership
-from di4c.networks.rules import is_platform_admin
-
-
-def _network_ids_of(organisation) -> set[int]:
-    """Networks the organisation is a partner of today (uses the prefetch when there is one)."""
-    cached = getattr(organisation, "_current_network_ids", None)
-    if cached is None:
-        today = timezone.localdate()
-        cached = {
-            p.network_id
-            for p in organisation.partnerships.all()
-            if p.left_on is None or p.left_on >= today
-        }
-        organisation._current_network_ids = cached
-    return cached
+from di4c.networks.rules import current_partner_network_ids, is_platform_admin
 
 
 def networks_of_user(user) -> set[int]:
@@ -81,12 +67,12 @@ def coordinates_city(user, obj) -> bool:
 
 @rules.predicate
 def is_network_staff_of_city(user, assessment) -> bool:
-    return bool(_staff_network_ids(user) & _network_ids_of(assessment.organisation))
+    return bool(_staff_network_ids(user) & current_partner_network_ids(assessment.organisation))
 
 
 @rules.predicate
 def is_in_a_network_of_city(user, assessment) -> bool:
-    return bool(networks_of_user(user) & _network_ids_of(assessment.organisation))
+    return bool(networks_of_user(user) & current_partner_network_ids(assessment.organisation))
 
 
 @rules.predicate

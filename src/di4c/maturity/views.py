@@ -11,20 +11,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from di4c.core.services import check_view_perm
 from di4c.maturity import exports, selectors, services
 from di4c.maturity.models import Framework, Status
 from di4c.networks import selectors as network_selectors
 from di4c.networks.models import Network
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _visible_assessment(request, pk: int):
     assessment = selectors.assessment_detail(pk)
-    _require(request, "maturity.view_assessment", assessment)
+    check_view_perm(request, "maturity.view_assessment", assessment)
     return assessment
 
 
@@ -387,5 +383,5 @@ def evidence_download(request, pk):
     from di4c.maturity.models import EvidenceFile
 
     evidence = get_object_or_404(EvidenceFile.objects.select_related("answer__assessment"), pk=pk)
-    _require(request, "maturity.view_assessment", evidence.answer.assessment)
+    check_view_perm(request, "maturity.view_assessment", evidence.answer.assessment)
     return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)

@@ -32,7 +32,7 @@ def coordinates_organisation(user, organisation) -> bool:
     )
 
 
-def _current_partner_network_ids(organisation) -> set[int]:
+def current_partner_network_ids(organisation) -> set[int]:
     """Networks the organisation is a partner of today (read once per object)."""
     cached = getattr(organisation, "_current_network_ids", None)
     if cached is None:
@@ -52,7 +52,7 @@ def coordinates_a_current_network_of(user, organisation) -> bool:
     if organisation is None:
         return False
     coordinated = user_roles(user).coordinated_network_ids()
-    return bool(coordinated and coordinated & _current_partner_network_ids(organisation))
+    return bool(coordinated and coordinated & current_partner_network_ids(organisation))
 
 
 @rules.predicate

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from di4c.accounts import selectors as account_selectors
 from di4c.core.forms import add_service_errors
 from di4c.core.selectors import history_with_diffs, last_change
+from di4c.core.services import check_view_perm
 from di4c.networks import selectors, services
 from di4c.networks.forms import (
     NetworkForm,
@@ -21,11 +22,6 @@ from di4c.networks.forms import (
     PhaseFormSet,
 )
 from di4c.networks.models import Partnership, Phase
-
-
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def programme_detail(request, slug):
@@ -73,7 +69,7 @@ def _phase_rows(formset) -> list[dict]:
 @login_required
 def network_edit(request, slug):
     network = selectors.network_detail(slug)
-    _require(request, "networks.change_network", network)
+    check_view_perm(request, "networks.change_network", network)
     phases = list(network.phases.all())
     if request.method == "POST":
         form = NetworkForm(request.POST, instance=network)
@@ -118,7 +114,7 @@ def network_edit(request, slug):
 @login_required
 def network_history(request, slug):
     network = selectors.network_detail(slug)
-    _require(request, "networks.view_network_history", network)
+    check_view_perm(request, "networks.view_network_history", network)
     return render(
         request,
         "core/history.html",
@@ -145,7 +141,7 @@ def network_history(request, slug):
 @login_required
 def network_members(request, slug):
     network = selectors.network_detail(slug)
-    _require(request, "networks.invite_to_network", network)
+    check_view_perm(request, "networks.invite_to_network", network)
     return render(
         request,
         "networks/members.html",
@@ -162,7 +158,7 @@ def network_members(request, slug):
 @login_required
 def partnership_add(request, slug):
     network = selectors.network_detail(slug)
-    _require(request, "networks.manage_partnerships", network)
+    check_view_perm(request, "networks.manage_partnerships", network)
     form = PartnershipCreateForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in PartnershipForm.Meta.fields}
@@ -188,7 +184,7 @@ def partnership_edit(request, slug, pk):
     partnership = get_object_or_404(
         Partnership.objects.select_related("organisation"), pk=pk, network=network
     )
-    _require(request, "networks.manage_partnerships", network)
+    check_view_perm(request, "networks.manage_partnerships", network)
     form = PartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and "delete" in request.POST:
         services.partnership_delete(actor=request.user, partnership=partnership)
@@ -244,7 +240,7 @@ def organisation_detail(request, slug):
 
 @login_required
 def organisation_create(request):
-    _require(request, "networks.add_organisation")
+    check_view_perm(request, "networks.add_organisation")
     form = OrganisationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in OrganisationCreateForm.Meta.fields}
@@ -262,7 +258,7 @@ def organisation_create(request):
 @login_required
 def organisation_edit(request, slug):
     organisation = selectors.organisation_detail(slug)
-    _require(request, "networks.change_organisation", organisation)
+    check_view_perm(request, "networks.change_organisation", organisation)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in OrganisationForm.Meta.fields}
@@ -286,7 +282,7 @@ def organisation_edit(request, slug):
 @login_required
 def organisation_history(request, slug):
     organisation = selectors.organisation_detail(slug)
-    _require(request, "networks.view_organisation_history", organisation)
+    check_view_perm(request, "networks.view_organisation_history", organisation)
     return render(
         request,
         "core/history.html",
