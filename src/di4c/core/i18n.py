@@ -108,3 +108,15 @@ def validate_language_codes(value) -> None:
         raise ValidationError(
             _("Unknown language code(s): %(codes)s."), params={"codes": ", ".join(unknown)}
         )
+
+
+class Localized:
+    """`display_name = Localized("name")`: the field in the reader's language, with fallback."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return localized(instance, self.field)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from di4c.core.i18n import TranslationsField, localized
+from di4c.core.i18n import Localized, TranslationsField
 
 
 class Scale(models.TextChoices):
@@ -51,13 +51,9 @@ class Framework(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("maturity:framework", args=[self.code, self.version])
 
-    @property
-    def display_name(self) -> str:
-        return localized(self, "name")
+    display_name = Localized("name")
 
-    @property
-    def display_description(self) -> str:
-        return localized(self, "description")
+    display_description = Localized("description")
 
     @property
     def scale_max(self) -> int:
@@ -97,9 +93,7 @@ class Dimension(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    @property
-    def display_name(self) -> str:
-        return localized(self, "name")
+    display_name = Localized("name")
 
 
 class Indicator(models.Model):
@@ -125,9 +119,7 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.display_question}"
 
-    @property
-    def display_question(self) -> str:
-        return localized(self, "question")
+    display_question = Localized("question")
 
     def level_options(self) -> list[tuple[int, str, str]]:
         """(level, descriptor, evidence guidance) for each level of the scale."""

@@ -15,8 +15,8 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from di4c.core.i18n import (
+    Localized,
     TranslationsField,
-    localized,
     validate_language_codes,
     validate_single_line,
 )
@@ -49,13 +49,9 @@ class Programme(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("networks:programme", args=[self.slug])
 
-    @property
-    def display_name(self) -> str:
-        return localized(self, "name")
+    display_name = Localized("name")
 
-    @property
-    def display_description(self) -> str:
-        return localized(self, "description")
+    display_description = Localized("description")
 
 
 class Network(models.Model):
@@ -112,17 +108,11 @@ class Network(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("networks:network", args=[self.slug])
 
-    @property
-    def display_name(self) -> str:
-        return localized(self, "name")
+    display_name = Localized("name")
 
-    @property
-    def display_theme(self) -> str:
-        return localized(self, "theme")
+    display_theme = Localized("theme")
 
-    @property
-    def display_aims(self) -> str:
-        return localized(self, "aims")
+    display_aims = Localized("aims")
 
 
 class Phase(models.Model):
@@ -241,9 +231,7 @@ class Organisation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("networks:organisation", args=[self.slug])
 
-    @property
-    def display_name(self) -> str:
-        return localized(self, "name")
+    display_name = Localized("name")
 
     def clean(self):
         # Walk up the chain: A part of B part of A would make pages loop.
@@ -308,9 +296,7 @@ class Partnership(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} in {self.network.acronym}"
 
-    @property
-    def display_note(self) -> str:
-        return localized(self, "note")
+    display_note = Localized("note")
 
     def is_current(self, on=None) -> bool:
         on = on or timezone.localdate()
