@@ -22,6 +22,7 @@ from di4c.maturity.models import (
     DimensionTarget,
     Framework,
     Indicator,
+    Scale,
     Status,
 )
 from di4c.networks.models import Network, Organisation
@@ -56,14 +57,14 @@ def band_label(band) -> str:
 
 
 def latest_frameworks() -> list[Framework]:
-    """The newest version of each framework."""
+    """The newest version of each framework; full maturity models before checklists."""
     frameworks = Framework.objects.order_by("code", "-version")
     seen, latest = set(), []
     for framework in frameworks:
         if framework.code not in seen:
             seen.add(framework.code)
             latest.append(framework)
-    return latest
+    return sorted(latest, key=lambda f: (f.scale != Scale.LEVELS, f.code))
 
 
 def framework_detail(code: str, version: int) -> Framework:
