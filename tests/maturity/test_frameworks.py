@@ -115,3 +115,25 @@ def test_a_bad_file_installs_nothing():
     with pytest.raises(FrameworkFileError):
         load_text(GOOD.replace("code: AA2", "code: AA1"))
     assert not Framework.objects.exists()
+
+
+def test_level_translations_are_checked_and_used(db):
+    from django.utils import translation
+
+    translated = GOOD.replace(
+        "        evidence: [a, b, c, d, e]\n      - code: AA2",
+        "        evidence: [a, b, c, d, e]\n"
+        "        levels_i18n: {ro: [ra, rb, rc, rd, re]}\n"
+        "        evidence_i18n: {ro: [ea, eb, ec, ed, ee]}\n"
+        "      - code: AA2",
+    )
+    assert "levels_i18n" in translated
+    with pytest.raises(FrameworkFileError) as error:
+        check_text(translated.replace("[ra, rb, rc, rd, re]", "[ra, rb]"))
+    assert "'levels_i18n' ro must list 5 texts" in str(error.value)
+    framework, _created = load_text(translated)
+    indicator = framework.indicators.get(code="AA1")
+    with translation.override("ro"):
+        assert indicator.level_options()[1] == (1, "rb", "eb")
+    with translation.override("it"):
+        assert indicator.level_options()[1] == (1, "b", "b")

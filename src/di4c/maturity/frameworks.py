@@ -135,6 +135,31 @@ def _translations(mapping, key, problems, where) -> dict:
     return result
 
 
+def _list_translations(mapping, key, expected, problems, line, where) -> dict:
+    """`levels_i18n: {ro: [...], it: [...]}`: each list as long as the scale."""
+    value = mapping.get(f"{key}_i18n") or {}
+    if not isinstance(value, dict):
+        problems.append(Problem(line, where, f"'{key}_i18n' must be a mapping"))
+        return {}
+    allowed = set(translation_languages())
+    result = {}
+    for code, texts in value.items():
+        if code == "__line__":
+            continue
+        if code not in allowed:
+            problems.append(Problem(line, where, f"'{key}_i18n' has an unknown language {code!r}"))
+            continue
+        if (
+            not isinstance(texts, list)
+            or len(texts) != expected
+            or not all(isinstance(t, str) and t.strip() for t in texts)
+        ):
+            problems.append(Problem(line, where, f"'{key}_i18n' {code} must list {expected} texts"))
+            continue
+        result[code] = [t.strip() for t in texts]
+    return result
+
+
 def validate(data: dict) -> tuple[dict, list[Problem]]:
     """Check a parsed framework file; return the clean structure and every problem found."""
     problems: list[Problem] = []
@@ -281,6 +306,9 @@ def validate(data: dict) -> tuple[dict, list[Problem]]:
                         )
                     )
                 clean_indicator[key] = [str(v).strip() for v in values[:expected_levels]]
+                clean_indicator[f"{key}_i18n"] = _list_translations(
+                    indicator, key, expected_levels, problems, i_line, i_where
+                )
             clean_dimension["indicators"].append(clean_indicator)
         clean["dimensions"].append(clean_dimension)
     return clean, problems
@@ -344,7 +372,9 @@ def load_text(text: str) -> tuple[Framework, bool]:
                     question=indicator["question"],
                     question_i18n=indicator["question_i18n"],
                     level_descriptors=indicator["levels"],
+                    level_descriptors_i18n=indicator["levels_i18n"],
                     evidence_guidance=indicator["evidence"],
+                    evidence_guidance_i18n=indicator["evidence_i18n"],
                     weight=indicator["weight"],
                     position=i_position,
                 )

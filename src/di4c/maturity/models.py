@@ -103,7 +103,9 @@ class Indicator(models.Model):
     question = models.TextField(_("question"))
     question_i18n = TranslationsField()
     level_descriptors = models.JSONField(_("level descriptors"))
+    level_descriptors_i18n = models.JSONField(default=dict, blank=True)
     evidence_guidance = models.JSONField(_("evidence guidance"))
+    evidence_guidance_i18n = models.JSONField(default=dict, blank=True)
     weight = models.DecimalField(
         _("weight"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -122,11 +124,13 @@ class Indicator(models.Model):
     display_question = Localized("question")
 
     def level_options(self) -> list[tuple[int, str, str]]:
-        """(level, descriptor, evidence guidance) for each level of the scale."""
-        return [
-            (level, descriptor, self.evidence_guidance[level])
-            for level, descriptor in enumerate(self.level_descriptors)
-        ]
+        """(level, descriptor, evidence guidance) for each level, in the reader's language."""
+        from di4c.core.i18n import current_language
+
+        language = current_language()
+        descriptors = self.level_descriptors_i18n.get(language) or self.level_descriptors
+        guidance = self.evidence_guidance_i18n.get(language) or self.evidence_guidance
+        return [(level, text, guidance[level]) for level, text in enumerate(descriptors)]
 
 
 class Status(models.TextChoices):
