@@ -52,6 +52,11 @@ def test_shipped_frameworks_are_valid():
     assert all(4 <= len(d["indicators"]) <= 6 for d in city["dimensions"])
     codes = {d["code"] for d in city["dimensions"]}
     assert {"SG", "PS", "DI", "IC", "SK", "CE", "IE", "CS"} <= codes
+    for clean in files.values():
+        for dimension in clean["dimensions"]:
+            for indicator in dimension["indicators"]:
+                assert set(indicator["levels_i18n"]) == {"ro", "it"}, indicator["code"]
+                assert set(indicator["evidence_i18n"]) == {"ro", "it"}, indicator["code"]
     website = files["city-website-v1.yaml"]
     assert website["scoring"] == "yes_share" and website["scale"] == "yes_no"
 
