@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "di4c.accounts",
     "di4c.networks",
     "di4c.maturity",
+    "di4c.services",
     "di4c.api",
 ]
 

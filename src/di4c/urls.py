@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("di4c.maturity.urls")),
+    path("", include("di4c.services.urls")),
     path("", include("di4c.networks.urls")),
 ]
 

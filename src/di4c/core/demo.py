@@ -129,6 +129,7 @@ def load_demo(password: str | None = None) -> tuple[list[DemoAccount], dict[str,
         created["partnerships"] += new
 
     created["assessments"] = load_demo_assessments(users["lead-expert@demo.di4c.eu"])
+    created["services"] = load_demo_services()
 
     accounts = []
     for row in data["accounts"]:
@@ -280,3 +281,80 @@ def _score(assessment, compute_scores, DimensionScore) -> None:  # noqa: N803
     )
     assessment.overall_score = overall
     assessment.save(update_fields=["overall_score"])
+
+
+# How far each partner has digitalised its services (the typical level, 0-4) in 2019; the
+# demo raises it over the years and lets uptake follow. Clearly marked as demo data.
+DEMO_SERVICE_PROFILES = {
+    "oulu": 3,
+    "trikala": 3,
+    "messina": 2,
+    "saint-quentin": 2,
+    "ventspils-digital-centre": 2,
+    "roquetas-de-mar": 2,
+    "portalegre": 1,
+    "botosani": 1,
+}
+DEMO_YEARS = (2019, 2020, 2021, 2022)
+
+
+def load_demo_services() -> int:
+    """A catalogue with four years of figures for every current DI4C partner (idempotent)."""
+    import random
+
+    from di4c.services.models import LEVEL_CRITERIA, PublicService, ReferenceService, ServiceYear
+    from di4c.services.reference import load_reference
+
+    load_reference()
+    references = list(ReferenceService.objects.order_by("code"))
+    created = 0
+    for slug, base in DEMO_SERVICE_PROFILES.items():
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None or organisation.public_services.exists():
+            continue
+        rng = random.Random(f"services-{slug}")
+        services, years = [], []
+        for reference in references:
+            start = max(0, min(4, base + rng.choice([-2, -1, 0, 0, 1])))
+            levels = []
+            for index, _year in enumerate(DEMO_YEARS):
+                step = 1 if rng.random() < 0.35 else 0
+                levels.append(min(4, (levels[-1] if levels else start) + (step if index else 0)))
+            final = levels[-1]
+            service = PublicService(
+                organisation=organisation,
+                reference=reference,
+                life_event_id=reference.life_event_id,
+                is_key=reference.is_key,
+                name=reference.name,
+                name_i18n=reference.name_i18n,
+                description=reference.description,
+                department="Demo data",
+                e_payment=final >= 4,
+                e_signature=final >= 4,
+                eid=final >= 3,
+                mobile_friendly=final >= 2 and rng.random() < 0.7,
+                **{name: final > position for position, name in enumerate(LEVEL_CRITERIA)},
+            )
+            service.level = final
+            services.append(service)
+            volume = rng.choice([300, 800, 1500, 4000, 12000])
+            for year, level in zip(DEMO_YEARS, levels, strict=True):
+                total = int(volume * rng.uniform(0.85, 1.15))
+                share = {0: 0, 1: 0, 2: 0.05, 3: 0.35, 4: 0.6}[level] + rng.uniform(0, 0.15)
+                years.append((service, year, level, total, int(total * min(share, 0.95))))
+        PublicService.objects.bulk_create(services)
+        ServiceYear.objects.bulk_create(
+            [
+                ServiceYear(
+                    service=service,
+                    year=year,
+                    level=level,
+                    total_requests=total,
+                    online_requests=online,
+                )
+                for service, year, level, total, online in years
+            ]
+        )
+        created += len(services)
+    return created

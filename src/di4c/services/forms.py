@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from di4c.core.forms import TranslatedFieldsMixin
+from di4c.services.models import PublicService
+
+
+class ServiceForm(TranslatedFieldsMixin, forms.ModelForm):
+    translated_fields = ("name",)
+
+    class Meta:
+        model = PublicService
+        fields = [
+            "name",
+            "life_event",
+            "is_key",
+            "department",
+            "description",
+            "url",
+            "info_online",
+            "form_online",
+            "submit_online",
+            "fully_online",
+            "eid",
+            "e_payment",
+            "e_signature",
+            "mobile_friendly",
+            "other_languages",
+            "satisfaction",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    total_requests = forms.IntegerField(label=_("Requests in total"), min_value=0, required=False)
+    online_requests = forms.IntegerField(
+        label=_("Requests made online"), min_value=0, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        total, online = cleaned.get("total_requests"), cleaned.get("online_requests")
+        if total is not None and online is not None and online > total:
+            self.add_error(
+                "online_requests", _("Online requests cannot exceed the total requests.")
+            )
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_("One row per service (and year); see the column list below."),
+    )

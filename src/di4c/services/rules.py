@@ -1,0 +1,44 @@
+"""Who may do what with a city's service catalogue: its editors edit it; the network reads all
+partners; the public sees the index only when the city publishes it."""
+
+import rules
+
+from di4c.accounts.models import ORGANISATION_ROLES, Role
+from di4c.accounts.selectors import user_roles
+from di4c.maturity.rules import networks_of_user
+from di4c.networks.rules import current_partner_network_ids, is_platform_admin
+
+
+@rules.predicate
+def edits_city(user, organisation) -> bool:
+    return user_roles(user).in_organisation(
+        organisation.pk, Role.CITY_EDITOR, Role.CITY_COORDINATOR
+    )
+
+
+@rules.predicate
+def is_city_member(user, organisation) -> bool:
+    return user_roles(user).in_organisation(organisation.pk, *ORGANISATION_ROLES)
+
+
+@rules.predicate
+def shares_a_network(user, organisation) -> bool:
+    return bool(networks_of_user(user) & current_partner_network_ids(organisation))
+
+
+@rules.predicate
+def index_is_published(user, organisation) -> bool:
+    publication = getattr(organisation, "index_publication", None)
+    return bool(publication and publication.is_public)
+
+
+@rules.predicate
+def coordinates_city(user, organisation) -> bool:
+    return user_roles(user).in_organisation(organisation.pk, Role.CITY_COORDINATOR)
+
+
+can_read = is_platform_admin | is_city_member | shares_a_network | index_is_published
+
+rules.add_perm("services.view_catalogue", can_read)
+rules.add_perm("services.edit_catalogue", is_platform_admin | edits_city)
+rules.add_perm("services.publish_index", is_platform_admin | coordinates_city)
