@@ -30,6 +30,7 @@ COORDINATOR_PAGES = [
     "/networks/di4c/maturity/",
     "/organisations/botosani/maturity/",
     "/maturity/frameworks/di4c-city/v1/",
+    "/networks/di4c/services/",
 ]
 
 
@@ -81,3 +82,18 @@ def test_answer_page_passes_axe(page, live_demo):
     page.get_by_role("button", name="Start").click()
     page.locator("form[data-autosave]").first.wait_for()
     assert violations(page) == [], "answer page"
+
+
+def test_services_pages_pass_axe(page, live_demo):
+    base = live_demo.url
+    sign_in(page, base, "botosani-editor@demo.di4c.eu")
+    for path in (
+        "/organisations/botosani/services/",
+        "/organisations/botosani/services/new/",
+        "/organisations/botosani/services/import/",
+    ):
+        page.goto(f"{base}{path}")
+        assert violations(page) == [], path
+    page.goto(f"{base}/organisations/botosani/services/")
+    page.locator("main table a").first.click()
+    assert violations(page) == [], "service page"
