@@ -281,3 +281,53 @@ def test_catalogue_page_keeps_a_constant_number_of_queries(client_as, demo, boto
                 service=service, year=year, level=1, total_requests=10, online_requests=1
             )
     assert [count(client, url) for url in urls] == before
+
+
+def test_editor_adds_a_service_and_contradictions_are_field_errors(client_as, botosani):
+    client = client_as("botosani-editor")
+    event = LifeEvent.objects.get(code="participation")
+    form = {
+        "name": "Open council sessions",
+        "life_event": event.pk,
+        "info_online": "on",
+        "fully_online": "on",
+    }
+    page = client.post("/organisations/botosani/services/new/", form, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    assert "This cannot hold while the level below it does not." in page.content.decode()
+    assert 'value="Open council sessions"' in page.content.decode()
+    form.update(form_online="on", submit_online="on")
+    response = client.post("/organisations/botosani/services/new/", form)
+    assert response.status_code == 302
+    service = PublicService.objects.get(organisation=botosani, name="Open council sessions")
+    assert service.level == 4 and service.reference is None
+    bad_year = client.post(
+        f"/organisations/botosani/services/{service.pk}/year/",
+        {"year": 2022, "total_requests": 10, "online_requests": 11},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Online requests cannot exceed the total requests." in bad_year.content.decode()
+    client.post(
+        f"/organisations/botosani/services/{service.pk}/year/",
+        {"year": 2022, "total_requests": 10, "online_requests": 9},
+    )
+    assert service.years.get(year=2022).level == 4
+
+
+def test_adopting_reference_services_in_one_step(client_as, demo):
+    from di4c.accounts.models import Membership, Role
+    from tests.factories import UserFactory
+
+    city = OrganisationFactory(slug="fresh")
+    editor = UserFactory()
+    Membership.objects.create(user=editor, role=Role.CITY_EDITOR, organisation=city)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(editor)
+    ids = list(ReferenceService.objects.filter(is_key=True).values_list("pk", flat=True))
+    client.post("/organisations/fresh/services/adopt/", {"reference": ids})
+    client.post("/organisations/fresh/services/adopt/", {"reference": ids})  # no duplicates
+    assert PublicService.objects.filter(organisation=city).count() == len(ids)
+    assert all(s.is_key for s in PublicService.objects.filter(organisation=city))

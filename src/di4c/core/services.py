@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,11 @@ def assign_fields(instance: models.Model, data: Mapping, allowed: Iterable[str])
         raise ValidationError({name: _("This field cannot be null.") for name in empty})
     changed = []
     for name, value in data.items():
-        if getattr(instance, name) != value:
+        try:
+            current = getattr(instance, name)
+        except ObjectDoesNotExist:  # a required relation not set yet (a new record)
+            current = None
+        if current != value:
             setattr(instance, name, value)
             changed.append(name)
     return changed
