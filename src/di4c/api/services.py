@@ -65,10 +65,10 @@ class IndexYearOut(Schema):
     levels: list[int]
 
 
-def _readable(request, slug):
+def _readable(request, slug, perm: str):
     organisation = network_selectors.organisation_detail(slug)
-    if not request.user.has_perm("services.view_catalogue", organisation):
-        require_perm(None, "services.view_catalogue", organisation)  # raises 403
+    if not request.user.has_perm(perm, organisation):
+        require_perm(None, perm, organisation)  # raises 403
     return organisation
 
 
@@ -79,7 +79,7 @@ def _readable(request, slug):
 )
 def list_services(request, slug: str):
     """The city's catalogue with each service's yearly figures."""
-    return list(selectors.catalogue(_readable(request, slug)))
+    return list(selectors.catalogue(_readable(request, slug, "services.view_catalogue")))
 
 
 @router.get(
@@ -107,5 +107,5 @@ def digitalisation_index(request, slug: str):
                 for key in ("online_share", "key_fully_online_share", "average_level", "uptake")
             },
         }
-        for year in selectors.index_by_year(_readable(request, slug))
+        for year in selectors.index_by_year(_readable(request, slug, "services.view_index"))
     ]

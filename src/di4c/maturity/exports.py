@@ -6,6 +6,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from di4c.core.spreadsheets import safe_cell, safe_rows
 from di4c.maturity import selectors
 
 
@@ -95,18 +96,18 @@ def assessment_xlsx(assessment, bench) -> bytes:
     sheet = workbook.active
     sheet.title = "Answers"
     sheet.append(ANSWER_HEADER)
-    for row in _answer_rows(assessment):
+    for row in safe_rows(_answer_rows(assessment)):
         sheet.append(row)
     scores = workbook.create_sheet("Scores")
     scores.append(SCORE_HEADER)
-    for row in _score_rows(assessment, bench):
+    for row in safe_rows(_score_rows(assessment, bench)):
         scores.append(row)
     for ws in (sheet, scores):
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
     info = workbook.create_sheet("About")
-    info.append(["organisation", assessment.organisation.display_name])
+    info.append(["organisation", safe_cell(assessment.organisation.display_name)])
     info.append(["framework", f"{assessment.framework.code} v{assessment.framework.version}"])
     info.append(["status", assessment.status])
     info.append(["overall score", _num(assessment.overall_score)])
@@ -120,8 +121,8 @@ def assessment_csv(assessment, bench) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(ANSWER_HEADER)
-    writer.writerows(_answer_rows(assessment))
+    writer.writerows(safe_rows(_answer_rows(assessment)))
     writer.writerow([])
     writer.writerow(SCORE_HEADER)
-    writer.writerows(_score_rows(assessment, bench))
+    writer.writerows(safe_rows(_score_rows(assessment, bench)))
     return buffer.getvalue()

@@ -6,6 +6,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from di4c.core.spreadsheets import safe_rows
 from di4c.services import selectors
 from di4c.services.imports import BOOLEAN_COLUMNS
 
@@ -100,7 +101,9 @@ def index_rows(organisation) -> list[list]:
 
 def to_csv(rows: list[list]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(["" if cell is None else cell for cell in row] for row in rows)
+    csv.writer(buffer).writerows(
+        ["" if cell is None else cell for cell in row] for row in safe_rows(rows)
+    )
     return buffer.getvalue()
 
 
@@ -108,7 +111,7 @@ def to_xlsx(rows: list[list], title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    for row in rows:
+    for row in safe_rows(rows):
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,11 +34,17 @@ class ServiceForm(TranslatedFieldsMixin, forms.ModelForm):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=1990)
     total_requests = forms.IntegerField(label=_("Requests in total"), min_value=0, required=False)
     online_requests = forms.IntegerField(
         label=_("Requests made online"), min_value=0, required=False
     )
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > datetime.date.today().year:
+            raise forms.ValidationError(_("The year is in the future."))
+        return year
 
     def clean(self):
         cleaned = super().clean()

@@ -20,6 +20,8 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -77,12 +79,12 @@ def read_rows(upload) -> list[dict]:
     if name.endswith(".xlsx"):
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            lines = [
+                ["" if cell is None else str(cell).strip() for cell in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
         except Exception as error:  # noqa: BLE001 - any unreadable workbook is the user's file
             raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from error
-        lines = [
-            ["" if cell is None else str(cell).strip() for cell in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
     elif name.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
@@ -91,7 +93,15 @@ def read_rows(upload) -> list[dict]:
         dialect = csv.excel
         with contextlib.suppress(csv.Error):  # not sniffable: plain commas
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        lines = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        try:
+            lines = [
+                [cell.strip() for cell in row]
+                for row in csv.reader(io.StringIO(text, newline=""), dialect)
+            ]
+        except csv.Error as error:
+            raise ImportFileError(
+                _("The CSV file cannot be read (%(reason)s).") % {"reason": error}
+            ) from error
     else:
         raise ImportFileError(_("Import a .csv or .xlsx file."))
     lines = [line for line in lines if any(line)]
@@ -105,7 +115,7 @@ def read_rows(upload) -> list[dict]:
     return [dict(zip(header, line, strict=False)) for line in lines[1:]]
 
 
-def _number(row: Row, column: str) -> int | None:
+def _number(row: Row, column: str, decimal: bool = False):
     text = (row.raw.get(column) or "").replace(" ", "").replace("\u00a0", "")
     if text == "":
         return None
@@ -116,9 +126,16 @@ def _number(row: Row, column: str) -> int | None:
             _("%(column)s: '%(value)s' is not a number.") % {"column": column, "value": text}
         )
         return None
+    if not value.is_finite():
+        row.errors.append(
+            _("%(column)s: '%(value)s' is not a number.") % {"column": column, "value": text}
+        )
+        return None
     if value < 0:
         row.errors.append(_("%(column)s: a number cannot be negative.") % {"column": column})
         return None
+    if decimal:
+        return value
     if value != value.to_integral_value() or value > 2_000_000_000:
         row.errors.append(_("%(column)s: give a whole number of requests.") % {"column": column})
         return None
@@ -134,8 +151,22 @@ def check(organisation, raw_rows: list[dict]) -> list[Row]:
     this_year = dt.date.today().year
     rows = []
     seen: set[tuple] = set()
+    state: dict[tuple, dict] = {}  # each service's criteria as the rows so far leave them
+    url_validator = URLValidator(schemes=["http", "https"])
     for index, raw in enumerate(raw_rows, start=2):
         row = Row(number=index, raw=raw)
+        bad_cells = sorted(
+            column
+            for column, text in raw.items()
+            if any(ord(c) < 32 and c not in "\t" for c in text or "")
+        )
+        if bad_cells:
+            row.errors.append(
+                _("%(columns)s: remove line breaks and control characters.")
+                % {"columns": ", ".join(bad_cells)}
+            )
+            rows.append(row)
+            continue
         key = (raw.get("service") or "").strip()
         reference = references.get(key)
         service = by_reference.get(reference.pk) if reference else by_name.get(key.casefold())
@@ -163,10 +194,14 @@ def check(organisation, raw_rows: list[dict]) -> list[Row]:
                     _("%(column)s: write yes or no, not '%(value)s'.")
                     % {"column": column, "value": raw[column]}
                 )
-        criteria = {
-            name: row.values.get(name, getattr(service, name) if service else False)
-            for name in LEVEL_CRITERIA
+        target = (
+            ("service", service.pk) if service else ("reference", getattr(reference, "pk", key))
+        )
+        before = state.get(target) or {
+            name: getattr(service, name) if service else False for name in LEVEL_CRITERIA
         }
+        criteria = {name: row.values.get(name, before[name]) for name in LEVEL_CRITERIA}
+        state[target] = criteria
         for index_, name in enumerate(LEVEL_CRITERIA[1:], start=1):
             lower = LEVEL_CRITERIA[index_ - 1]
             if criteria[name] and not criteria[lower]:
@@ -177,11 +212,27 @@ def check(organisation, raw_rows: list[dict]) -> list[Row]:
                     )
                     % {"higher": name, "lower": lower}
                 )
-        for column in ("department", "url"):
-            if column in raw:
-                row.values[column] = (raw.get(column) or "").strip()
+        if "department" in raw:
+            department = (raw.get("department") or "").strip()
+            if len(department) > 200:
+                row.errors.append(_("department: at most 200 characters."))
+            else:
+                row.values["department"] = department
+        if "url" in raw:
+            url = (raw.get("url") or "").strip()
+            try:
+                if url:
+                    url_validator(url)
+                    if len(url) > 500:
+                        raise ValidationError("too long")
+            except ValidationError:
+                row.errors.append(
+                    _("url: '%(value)s' is not a web address (http or https).") % {"value": url}
+                )
+            else:
+                row.values["url"] = url
         if (raw.get("satisfaction") or "").strip():
-            satisfaction = _number(row, "satisfaction")
+            satisfaction = _number(row, "satisfaction", decimal=True)
             if satisfaction is not None and satisfaction > 100:
                 row.errors.append(_("satisfaction: give a percentage from 0 to 100."))
             elif satisfaction is not None:
@@ -204,7 +255,7 @@ def check(organisation, raw_rows: list[dict]) -> list[Row]:
         year_given = bool((raw.get("year") or "").strip())
         if (row.total is not None or row.online is not None) and not year_given:
             row.errors.append(_("year: say which year the requests are for."))
-        identity = (key.casefold(), row.year)
+        identity = (target, row.year)
         if identity in seen and key:
             row.errors.append(_("This service and year appear twice in the file."))
         seen.add(identity)
@@ -268,7 +319,9 @@ def apply(*, actor, organisation, rows: list[Row], only_valid: bool = False) -> 
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["service", "year"],
-        update_fields=["total_requests", "online_requests", "level"],
+        # An existing year keeps the level it had then: re-importing figures never rewrites
+        # the history of the index. A new year takes the service's level now.
+        update_fields=["total_requests", "online_requests"],
     )
     return {
         "created": len(new_by_reference),

@@ -37,8 +37,10 @@ def coordinates_city(user, organisation) -> bool:
     return user_roles(user).in_organisation(organisation.pk, Role.CITY_COORDINATOR)
 
 
-can_read = is_platform_admin | is_city_member | shares_a_network | index_is_published
+can_read_catalogue = is_platform_admin | is_city_member | shares_a_network
 
-rules.add_perm("services.view_catalogue", can_read)
+rules.add_perm("services.view_catalogue", can_read_catalogue)
+# Publishing opens the index (the yearly figures), not the catalogue's details.
+rules.add_perm("services.view_index", can_read_catalogue | index_is_published)
 rules.add_perm("services.edit_catalogue", is_platform_admin | edits_city)
 rules.add_perm("services.publish_index", is_platform_admin | coordinates_city)

@@ -85,7 +85,9 @@ def index_by_year(organisation: Organisation) -> list[YearIndex]:
             key_services=row["key_total"],
             key_fully_online_share=_percent(row["key_full"], row["key_total"]),
             average_level=(
-                (Decimal(row["level_sum"]) / row["services"]).quantize(Decimal("0.01"))
+                (Decimal(row["level_sum"]) / row["services"]).quantize(
+                    Decimal("0.01"), ROUND_HALF_UP
+                )
                 if row["services"]
                 else None
             ),

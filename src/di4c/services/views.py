@@ -25,23 +25,30 @@ def _organisation(request, slug, perm):
 
 
 def catalogue(request, slug):
-    organisation = _organisation(request, slug, "services.view_catalogue")
+    organisation = _organisation(request, slug, "services.view_index")
     years = selectors.index_by_year(organisation)
     latest = years[-1] if years else None
     can_edit = request.user.has_perm("services.edit_catalogue", organisation)
+    sees_catalogue = request.user.has_perm("services.view_catalogue", organisation)
     return render(
         request,
         "services/catalogue.html",
         {
             "organisation": organisation,
-            "services": selectors.catalogue(organisation),
+            "services": selectors.catalogue(organisation) if sees_catalogue else None,
+            "sees_catalogue": sees_catalogue,
             "years": years,
             "latest": latest,
-            "gains": selectors.biggest_gains(organisation, latest.year) if latest else [],
+            "gains": (
+                selectors.biggest_gains(organisation, latest.year)
+                if latest and sees_catalogue
+                else []
+            ),
             "can_edit": can_edit,
             "can_publish": request.user.has_perm("services.publish_index", organisation),
-            "is_public": request.user.has_perm("services.view_catalogue", organisation)
-            and getattr(getattr(organisation, "index_publication", None), "is_public", False),
+            "is_public": getattr(
+                getattr(organisation, "index_publication", None), "is_public", False
+            ),
             "references": selectors.references_not_adopted(organisation) if can_edit else [],
             "chart": {
                 "levels": latest.levels if latest else [],
@@ -63,7 +70,7 @@ def catalogue(request, slug):
 @require_POST
 def adopt(request, slug):
     organisation = _organisation(request, slug, "services.edit_catalogue")
-    ids = [int(pk) for pk in request.POST.getlist("reference") if pk.isdigit()]
+    ids = [int(pk) for pk in request.POST.getlist("reference") if pk.isascii() and pk.isdigit()]
     added = services.catalogue_adopt(
         actor=request.user,
         organisation=organisation,
@@ -212,7 +219,8 @@ def import_file(request, slug):
 
 
 def export(request, slug, what, fmt):
-    organisation = _organisation(request, slug, "services.view_catalogue")
+    perm = "services.view_catalogue" if what == "catalogue" else "services.view_index"
+    organisation = _organisation(request, slug, perm)
     if what == "catalogue":
         content = exports.catalogue_rows(organisation)
     else:
