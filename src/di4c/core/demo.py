@@ -321,21 +321,13 @@ def load_demo_services() -> int:
                 step = 1 if rng.random() < 0.35 else 0
                 levels.append(min(4, (levels[-1] if levels else start) + (step if index else 0)))
             final = levels[-1]
-            service = PublicService(
-                organisation=organisation,
-                reference=reference,
-                life_event_id=reference.life_event_id,
-                is_key=reference.is_key,
-                name=reference.name,
-                name_i18n=reference.name_i18n,
-                description=reference.description,
-                department="Demo data",
-                e_payment=final >= 4,
-                e_signature=final >= 4,
-                eid=final >= 3,
-                mobile_friendly=final >= 2 and rng.random() < 0.7,
-                **{name: final > position for position, name in enumerate(LEVEL_CRITERIA)},
-            )
+            service = PublicService.from_reference(organisation, reference)
+            service.department = "Demo data"
+            service.e_payment = service.e_signature = final >= 4
+            service.eid = final >= 3
+            service.mobile_friendly = final >= 2 and rng.random() < 0.7
+            for position, name in enumerate(LEVEL_CRITERIA):
+                setattr(service, name, final > position)
             service.level = final
             services.append(service)
             volume = rng.choice([300, 800, 1500, 4000, 12000])

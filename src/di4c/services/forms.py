@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from di4c.core.forms import TranslatedFieldsMixin
 from di4c.services.models import PublicService
+from di4c.services.services import SERVICE_EDITABLE
 
 
 class ServiceForm(TranslatedFieldsMixin, forms.ModelForm):
@@ -12,24 +13,8 @@ class ServiceForm(TranslatedFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = PublicService
-        fields = [
-            "name",
-            "life_event",
-            "is_key",
-            "department",
-            "description",
-            "url",
-            "info_online",
-            "form_online",
-            "submit_online",
-            "fully_online",
-            "eid",
-            "e_payment",
-            "e_signature",
-            "mobile_friendly",
-            "other_languages",
-            "satisfaction",
-        ]
+        # The fields the service may change, less the translations (added by the mixin).
+        fields = [name for name in SERVICE_EDITABLE if not name.endswith("_i18n")]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

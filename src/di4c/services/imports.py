@@ -283,15 +283,7 @@ def apply(*, actor, organisation, rows: list[Row], only_valid: bool = False) -> 
             reference = row.reference
             service = new_by_reference.get(reference.pk)
             if service is None:
-                service = PublicService(
-                    organisation=organisation,
-                    reference=reference,
-                    life_event_id=reference.life_event_id,
-                    is_key=reference.is_key,
-                    name=reference.name,
-                    name_i18n=reference.name_i18n,
-                    description=reference.description,
-                )
+                service = PublicService.from_reference(organisation, reference)
                 new_by_reference[reference.pk] = service
             row.service = service
         for name, value in row.values.items():

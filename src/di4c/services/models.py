@@ -160,6 +160,19 @@ class PublicService(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("services:edit", args=[self.organisation.slug, self.pk])
 
+    @classmethod
+    def from_reference(cls, organisation, reference: ReferenceService) -> "PublicService":
+        """A catalogue entry adopted from the reference list (not saved)."""
+        return cls(
+            organisation=organisation,
+            reference=reference,
+            life_event_id=reference.life_event_id,
+            is_key=reference.is_key,
+            name=reference.name,
+            name_i18n=reference.name_i18n,
+            description=reference.description,
+        )
+
     @property
     def criteria(self) -> dict[str, bool]:
         return {name: getattr(self, name) for name in LEVEL_CRITERIA}

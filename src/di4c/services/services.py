@@ -48,15 +48,7 @@ def catalogue_adopt(
         ).values_list("reference_id", flat=True)
     )
     new = [
-        PublicService(
-            organisation=organisation,
-            reference=reference,
-            life_event_id=reference.life_event_id,
-            is_key=reference.is_key,
-            name=reference.name,
-            name_i18n=reference.name_i18n,
-            description=reference.description,
-        )
+        PublicService.from_reference(organisation, reference)
         for reference in references
         if reference.pk not in adopted
     ]
