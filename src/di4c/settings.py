@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "di4c.networks",
     "di4c.maturity",
     "di4c.services",
+    "di4c.plans",
     "di4c.api",
 ]
 
@@ -219,6 +220,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "di4c <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails sent without a request (reminders) start with this address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
