@@ -102,7 +102,7 @@ def _conflict_changes(current: models.Model, base_version: int) -> list[dict]:
         return []
     changes = []
     for change in newest.diff_against(base).changes:
-        if change.field == "version":
+        if change.field in ("version", "progress_updated_at", "reminded_at"):
             continue
         changes.append(
             {
