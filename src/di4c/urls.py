@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("di4c.maturity.urls")),
     path("", include("di4c.services.urls")),
+    path("", include("di4c.plans.urls")),
     path("", include("di4c.networks.urls")),
 ]
 

@@ -224,6 +224,10 @@ def assessment_validate(*, actor, assessment: Assessment, comment: str = "") -> 
     assessment.review_comment = _text(comment, "comment")
     assessment._history_user = actor
     assessment.save()
+    # The closed loop: plan indicators bound to this city's maturity scores get the new value.
+    from di4c.plans.services import indicators_sync_for_organisation
+
+    indicators_sync_for_organisation(assessment.organisation, maturity=True)
     return assessment
 
 

@@ -283,6 +283,14 @@ def assessment_detail(request, pk):
     context["answered"], context["total"] = selectors.progress(assessment)
     if assessment.status in (Status.SUBMITTED, Status.VALIDATED):
         context.update(_result_context(request, assessment))
+    if assessment.status == Status.VALIDATED:
+        # The closed loop: a gap can become an action or objective of the city's plan.
+        from di4c.plans.selectors import plans_editable_by
+
+        context["gap_plans"] = plans_editable_by(request.user, assessment.organisation)
+        context["can_start_plan"] = request.user.has_perm(
+            "plans.create_plan", assessment.organisation
+        )
     return render(request, "maturity/assessment_detail.html", context)
 
 

@@ -605,3 +605,11 @@ def plan_content(pk: int) -> dict:
             for a in tree.actions
         ],
     }
+
+
+def plans_editable_by(user, organisation) -> list[Plan]:
+    """The city's plans the person may add to (e.g. from a maturity gap or a service)."""
+    if not user.is_authenticated:
+        return []
+    plans = Plan.objects.filter(organisation=organisation).select_related("organisation", "network")
+    return [plan for plan in plans if user.has_perm("plans.edit_plan", plan)]

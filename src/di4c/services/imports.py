@@ -315,6 +315,9 @@ def apply(*, actor, organisation, rows: list[Row], only_valid: bool = False) -> 
         # the history of the index. A new year takes the service's level now.
         update_fields=["total_requests", "online_requests"],
     )
+    from di4c.services.services import plan_indicators_sync
+
+    plan_indicators_sync(organisation)
     return {
         "created": len(new_by_reference),
         "updated": len(changed),

@@ -95,7 +95,15 @@ def year_save(
     row.level = service.level if level is None else level
     row.full_clean()
     row.save()
+    plan_indicators_sync(service.organisation)
     return row
+
+
+def plan_indicators_sync(organisation) -> None:
+    """The closed loop: plan indicators bound to this city's service figures follow them."""
+    from di4c.plans.services import indicators_sync_for_organisation
+
+    indicators_sync_for_organisation(organisation, services=True)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from di4c.core.forms import add_service_errors
 from di4c.core.services import check_view_perm
 from di4c.networks import selectors as network_selectors
+from di4c.plans.selectors import plans_editable_by
 from di4c.services import exports, imports, selectors, services
 from di4c.services.forms import ImportForm, ServiceForm, YearForm
 from di4c.services.models import PublicService, ReferenceService
@@ -50,6 +51,8 @@ def catalogue(request, slug):
                 getattr(organisation, "index_publication", None), "is_public", False
             ),
             "references": selectors.references_not_adopted(organisation) if can_edit else [],
+            # The closed loop: a busy offline service can become an action of the city's plan.
+            "gap_plans": plans_editable_by(request.user, organisation),
             "chart": {
                 "levels": latest.levels if latest else [],
                 "level_labels": [_("Level %(n)s") % {"n": n} for n in range(5)],

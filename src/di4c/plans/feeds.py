@@ -1,0 +1,60 @@
+"""Atom feed of a published plan: each change of an action's status or progress."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from di4c.plans import selectors
+from di4c.plans.models import ActionStatus, Plan
+
+
+class PlanStatusFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, pk):
+        return get_object_or_404(
+            Plan.objects.select_related("organisation", "network"), pk=pk, is_public=True
+        )
+
+    def title(self, plan):
+        return _("%(plan)s: progress of the actions") % {"plan": plan.title}
+
+    def link(self, plan):
+        return reverse("plans:public", args=[plan.pk])
+
+    def subtitle(self, plan):
+        return plan.vision_headline or plan.organisation.display_name
+
+    def items(self, plan):
+        return selectors.status_changes(plan, limit=50)
+
+    def item_title(self, change):
+        return _("%(action)s: %(status)s, %(progress)s%%") % {
+            "action": change.action,
+            "status": ActionStatus(change.new_status).label,
+            "progress": change.progress,
+        }
+
+    def item_description(self, change):
+        if change.old_status and change.old_status != change.new_status:
+            text = _("Status changed from “%(old)s” to “%(new)s”.") % {
+                "old": ActionStatus(change.old_status).label,
+                "new": ActionStatus(change.new_status).label,
+            }
+        else:
+            text = _("Progress updated to %(progress)s%%.") % {"progress": change.progress}
+        return f"{text} {change.note}".strip()
+
+    def item_link(self, change):
+        return reverse("plans:public", args=[change.action.plan_id]) + f"#action-{change.action_id}"
+
+    def item_guid(self, change):
+        return f"di4c-plan-status-change-{change.pk}"
+
+    def item_pubdate(self, change):
+        return change.changed_at
+
+    def item_updateddate(self, change):
+        return change.changed_at
