@@ -20,9 +20,19 @@ DI4C_CURRENT_PARTNERS = {
 
 @pytest.fixture
 def demo(db):
-    """The DI4C demo network, as `di4c demo` loads it."""
-    load_demo(DEMO_PASSWORD)
+    """The DI4C demo network, as `di4c demo` loads it, less the action plans (they take a
+    second to build; `demo_plans` adds them)."""
+    load_demo(DEMO_PASSWORD, plans=False)
     return Network.objects.get(slug="di4c")
+
+
+@pytest.fixture
+def demo_plans(demo):
+    """The demo with its action plans, exactly as `di4c demo` loads it."""
+    from di4c.plans.demo import load_demo_plans
+
+    load_demo_plans()
+    return demo
 
 
 @pytest.fixture

@@ -56,7 +56,10 @@ def _get_or_create(model, lookup: dict, defaults: dict, author=None):
 
 
 @transaction.atomic
-def load_demo(password: str | None = None) -> tuple[list[DemoAccount], dict[str, int]]:
+def load_demo(
+    password: str | None = None, *, plans: bool = True
+) -> tuple[list[DemoAccount], dict[str, int]]:
+    """`plans=False` leaves out the action plans (tests that do not need them run faster)."""
     data = demo_data()
     password = password or demo_password()
     created = {"programmes": 0, "networks": 0, "organisations": 0, "partnerships": 0, "users": 0}
@@ -130,7 +133,6 @@ def load_demo(password: str | None = None) -> tuple[list[DemoAccount], dict[str,
 
     created["assessments"] = load_demo_assessments(users["lead-expert@demo.di4c.eu"])
     created["services"] = load_demo_services()
-
     accounts = []
     for row in data["accounts"]:
         user = users[row["email"]]
@@ -152,6 +154,10 @@ def load_demo(password: str | None = None) -> tuple[list[DemoAccount], dict[str,
             accounts.append(
                 DemoAccount(user.email, user.full_name, "Registered citizen", "instance")
             )
+    # Plans last: they are written through the services, which check the roles given above.
+    from di4c.plans.demo import load_demo_plans
+
+    created["plans"] = load_demo_plans() if plans else 0
     return accounts, created
 
 

@@ -221,8 +221,10 @@ def first_of_month(value: dt.date | None) -> dt.date | None:
 
 class Action(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    # CASCADE so that a whole plan can be deleted; services.objective_delete refuses to delete
+    # an objective that still has actions.
     objective = models.ForeignKey(
-        Objective, on_delete=models.PROTECT, related_name="actions", verbose_name=_("objective")
+        Objective, on_delete=models.CASCADE, related_name="actions", verbose_name=_("objective")
     )
     code = models.CharField(_("code"), max_length=12, validators=[validate_single_line])
     title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
