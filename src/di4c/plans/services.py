@@ -136,8 +136,14 @@ def _check_version(instance: models.Model, base_version: int | None) -> None:
 
 
 def _versioned_save(instance: models.Model, actor) -> None:
-    instance.version = (instance.version or 0) + 1 if instance.pk else 1
-    validated_save(instance, actor=actor)
+    previous = instance.version
+    instance.version = (previous or 0) + 1 if instance.pk else 1
+    try:
+        validated_save(instance, actor=actor)
+    except Exception:
+        # The transaction rolls back; the caller's object must not claim a version it lost.
+        instance.version = previous
+        raise
 
 
 def _same_plan(plan: Plan, obj, field: str) -> None:
