@@ -4,6 +4,7 @@ from di4c.api import errors
 from di4c.api.accounts import router as accounts_router
 from di4c.api.maturity import router as maturity_router
 from di4c.api.networks import router as networks_router
+from di4c.api.plans import router as plans_router
 from di4c.api.services import router as services_router
 
 api = NinjaAPI(
@@ -22,3 +23,4 @@ api.add_router("/", networks_router)
 api.add_router("/", accounts_router)
 api.add_router("/", maturity_router)
 api.add_router("/", services_router)
+api.add_router("/", plans_router)

@@ -199,11 +199,19 @@ class Objective(models.Model):
         return self.parent_id is None
 
     def clean(self):
-        if self.parent_id and self.parent.plan_id != self.plan_id:
+        if not self.parent_id:
+            return
+        if self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An objective cannot be its own parent.")})
+        if self.parent.plan_id != self.plan_id:
             raise ValidationError({"parent": _("The strategic objective is in another plan.")})
-        if self.parent_id and self.parent.parent_id:
+        if self.parent.parent_id:
             raise ValidationError(
                 {"parent": _("A specific objective belongs to a strategic objective.")}
+            )
+        if self.pk and self.children.exists():
+            raise ValidationError(
+                {"parent": _("This objective has specific objectives: it stays strategic.")}
             )
 
 

@@ -146,6 +146,14 @@ def _versioned_save(instance: models.Model, actor) -> None:
         raise
 
 
+def _code_free(queryset, instance, code: str) -> None:
+    """Codes name objectives and actions in tables and imports: one of each per plan."""
+    if code and queryset.exclude(pk=instance.pk).filter(code=code).exists():
+        raise ValidationError(
+            {"code": _("The code %(code)s is already used in this plan.") % {"code": code}}
+        )
+
+
 def _same_plan(plan: Plan, obj, field: str) -> None:
     if obj is not None and obj.plan_id != plan.pk:
         raise ValidationError({field: _("This belongs to another plan.")})
@@ -349,6 +357,7 @@ def objective_save(
     if not data.get("code") and not objective.code:
         data["code"] = _next_code(plan.objectives, "SO" if not data.get("parent") else "O")
     assign_fields(objective, data, OBJECTIVE_EDITABLE)
+    _code_free(plan.objectives, objective, objective.code)
     _versioned_save(objective, actor)
     return objective
 
@@ -436,6 +445,7 @@ def action_save(
     if data.get("status") == ActionStatus.DONE and "progress" not in data:
         data["progress"] = 100
     assign_fields(action, data, ACTION_EDITABLE)
+    _code_free(plan.actions, action, action.code)
     if fundings is not None:
         problem = funding_problems(
             action.estimated_cost, [row.get("amount") or 0 for row in fundings]

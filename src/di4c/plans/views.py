@@ -727,6 +727,9 @@ def import_actions(request, pk):
                 rows=rows,
                 only_valid=request.POST.get("confirm") == "valid",
             )
+        except ValidationError as error:
+            # The plan changed between the preview and the import (e.g. a code now taken).
+            messages.error(request, " ".join(error.messages))
         except ValueError:
             messages.error(
                 request, _("The file still has bad rows: fix them, or import only the valid rows.")
@@ -736,8 +739,8 @@ def import_actions(request, pk):
             messages.success(
                 request,
                 _(
-                    "Imported: %(created)s actions added, %(updated)s updated; "
-                    "%(skipped)s rows skipped."
+                    "Imported: %(created)s actions added, %(updated)s updated, %(unchanged)s "
+                    "unchanged; %(skipped)s rows skipped."
                 )
                 % result,
             )
