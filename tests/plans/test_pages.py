@@ -1,0 +1,378 @@
+"""The plans app's pages: what each role sees and may do, forms that keep what was typed,
+the closed loop from the maturity and services pages, the public page and its feed, and a
+constant number of queries whatever the plan's size."""
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from di4c.maturity.models import Assessment, Status
+from di4c.plans import services
+from di4c.plans.models import Action, Plan, PlanStatus
+from tests.plans.conftest import build_plan
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["", "actions/", "timeline/", "budget/", "risks/", "indicators/"]
+
+
+def _url(plan, page=""):
+    return f"/plans/{plan.pk}/{page}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_show_the_plan_to_its_city_and_network(botosani_plan, client_as, page):
+    for who in ("botosani-editor", "lead-expert", "coordinator", "local-group"):
+        response = client_as(who).get(_url(botosani_plan, page))
+        assert response.status_code == 200, (who, page)
+        assert "Botoșani Digital 2030" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_drafts_are_hidden_from_other_cities_and_visitors(botosani_plan, client, client_as, page):
+    assert client_as("messina-editor").get(_url(botosani_plan, page)).status_code == 403
+    client.logout()
+    assert client.get(_url(botosani_plan, page)).status_code == 403
+
+
+def test_unknown_plan_is_404(demo, client_as):
+    assert client_as("botosani-editor").get("/plans/999999/").status_code == 404
+
+
+def test_overview_shows_roll_up_budget_baseline_and_trend(botosani_plan, client_as):
+    page = client_as("botosani-editor").get(_url(botosani_plan)).content.decode()
+    assert "Botoșani: every public service one click away" in page
+    assert 'data-testid="baseline-overall"' in page
+    assert "SO1.1 Services online" in page
+    # Baseline 20, target 60, measured 30: a quarter of the way.
+    assert "moving toward the target (25.0 % of the way)" in page
+    assert "€60,000" in page
+
+
+def test_budget_page_figures(botosani_plan, client_as):
+    page = client_as("lead-expert").get(_url(botosani_plan, "budget/")).content.decode()
+    assert "€36,000 (60.0 %)" in page
+    assert "€24,000" in page
+
+
+def test_action_table_filters_and_sorts(botosani_plan, client_as):
+    client = client_as("botosani-editor")
+    objective = botosani_plan.objectives.get(code="SO2")
+    page = client.get(_url(botosani_plan, "actions/"), {"objective": objective.pk}).content
+    assert b"Action number 1" in page and b"Action number 3" in page
+    assert b"Action number 2" not in page
+    page = client.get(_url(botosani_plan, "actions/"), {"sort": "cost"}).content.decode()
+    assert page.index("Action number 3") < page.index("Action number 1")
+    page = client.get(_url(botosani_plan, "actions/"), {"unsecured": "1"}).content
+    assert b"No action matches." in page
+    # Odd input is ignored, never an error.
+    odd = {"objective": "9" * 40, "status": "nonsense", "sort": "drop table", "q": "\x00"}
+    assert client.get(_url(botosani_plan, "actions/"), odd).status_code == 200
+
+
+def test_timeline_has_todays_line_and_a_bar_per_action(botosani_plan, client_as, settings):
+    page = client_as("botosani-editor").get(_url(botosani_plan, "timeline/")).content.decode()
+    assert page.count('class="gantt-bar') == 3
+    # The fixture's actions run 2023-2025, before today: no today line then.
+    action = botosani_plan.actions.get(code="A1")
+    Action.objects.filter(pk=action.pk).update(ends_on=dt.date.today().replace(day=1))
+    page = client_as("botosani-editor").get(_url(botosani_plan, "timeline/")).content.decode()
+    assert 'class="gantt-today"' in page
+
+
+@pytest.mark.parametrize("page", [*PAGES, "actions/{action}/", "plan.docx", "actions.xlsx"])
+def test_queries_do_not_grow_with_the_plan(demo, botosani, botosani_editor, client, page):
+    counts = []
+    for size in (3, 30):
+        plan = build_plan(botosani_editor, botosani, demo, actions=size)
+        url = _url(plan, page.format(action=plan.actions.first().pk))
+        client.force_login(botosani_editor)
+        client.get(url)  # warm up per-process caches (content types, translations)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_editing_the_plan_page(botosani_plan, client_as):
+    client = client_as("botosani-editor")
+    response = client.post(
+        _url(botosani_plan, "edit/"),
+        {
+            "version": botosani_plan.version,
+            "title": "Botoșani digital",
+            "vision_headline": "A new headline",
+            "vision_story": "",
+            "context": "",
+            "update_cycle": 1,
+            "weighting": "equal",
+            "language": "ro",
+        },
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get(pk=botosani_plan.pk)
+    assert (plan.title, plan.update_cycle, plan.weighting) == ("Botoșani digital", 1, "equal")
+
+
+def test_two_people_editing_lose_nothing(botosani_plan, client_as, demo_user):
+    action = botosani_plan.actions.get(code="A1")
+    started_from = action.version
+    services.action_save(
+        actor=demo_user("botosani-coordinator"),
+        plan=botosani_plan,
+        action=action,
+        base_version=started_from,
+        data={"title": "Coordinator's title"},
+    )
+    form = {
+        "version": started_from,
+        "objective": action.objective_id,
+        "code": "A1",
+        "title": "Editor's title typed meanwhile",
+        "estimated_cost": "10000",
+        "status": "on_track",
+        "progress": "10",
+        "weight": "1",
+        **_empty_formsets(),
+    }
+    response = client_as("botosani-editor").post(_url(botosani_plan, f"actions/{action.pk}/"), form)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="conflict"' in page
+    assert "Coordinator&#x27;s title" in page  # what changed, and by whom
+    assert "Elena Popescu" in page
+    assert "Editor&#x27;s title typed meanwhile" in page  # the user's text is kept
+    assert Action.objects.get(pk=action.pk).title == "Coordinator's title"
+    # Saving again, having seen the change, goes through.
+    form["version"] = Action.objects.get(pk=action.pk).version
+    form["fundings-TOTAL_FORMS"] = "0"
+    response = client_as("botosani-editor").post(_url(botosani_plan, f"actions/{action.pk}/"), form)
+    assert response.status_code == 302
+    assert Action.objects.get(pk=action.pk).title == "Editor's title typed meanwhile"
+
+
+def _empty_formsets(**totals):
+    data = {}
+    for name in ("fundings", "risks", "outputs", "tests"):
+        data[f"{name}-TOTAL_FORMS"] = str(totals.get(name, 0))
+        data[f"{name}-INITIAL_FORMS"] = "0"
+    return data
+
+
+def test_new_action_with_funding_and_errors_kept(botosani_plan, client_as):
+    client = client_as("botosani-editor")
+    objective = botosani_plan.objectives.get(code="SO2")
+    form = {
+        "objective": objective.pk,
+        "title": "Digital assistance desk",
+        "starts_on": "2025-03",
+        "ends_on": "2025-01",
+        "estimated_cost": "5000",
+        "status": "not_started",
+        "progress": "0",
+        "weight": "1",
+        **_empty_formsets(fundings=1),
+        "fundings-0-kind": "municipal",
+        "fundings-0-amount": "4000",
+        "fundings-0-status": "secured",
+    }
+    response = client.post(_url(botosani_plan, "actions/new/"), form)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The action cannot end before it starts." in page
+    assert 'value="Digital assistance desk"' in page
+    form["ends_on"] = "2025-12"
+    page = client.post(_url(botosani_plan, "actions/new/"), form).content.decode()
+    assert "does not" not in page and "not to the estimated cost of 5,000.00 EUR" in page
+    form["fundings-0-amount"] = "5000"
+    response = client.post(_url(botosani_plan, "actions/new/"), form)
+    assert response.status_code == 302
+    action = Action.objects.get(plan=botosani_plan, title="Digital assistance desk")
+    assert (action.code, action.starts_on, action.ends_on) == (
+        "A4",
+        dt.date(2025, 3, 1),
+        dt.date(2025, 12, 1),
+    )
+    assert action.fundings.get().amount == Decimal(5000)
+
+
+def test_a_messina_editor_cannot_write_by_any_page(botosani_plan, client_as):
+    client = client_as("messina-editor")
+    action = botosani_plan.actions.get(code="A1")
+    posts = [
+        ("edit/", {"title": "x", "version": botosani_plan.version}),
+        ("actions/new/", {"title": "x"}),
+        (f"actions/{action.pk}/", {"title": "x"}),
+        (f"actions/{action.pk}/", {"delete": "1"}),
+        ("status/", {"status": "roadmap"}),
+        ("publish/", {"public": "1"}),
+        ("baseline/", {}),
+        ("comments/", {"text": "x"}),
+        ("import/", {}),
+    ]
+    for page, data in posts:
+        assert client.post(_url(botosani_plan, page), data).status_code == 403, page
+    assert Action.objects.get(pk=action.pk).title == "Action number 1"
+
+
+def test_experts_comment_but_cannot_edit(botosani_plan, client_as):
+    client = client_as("lead-expert")
+    assert client.get(_url(botosani_plan, "edit/")).status_code == 403
+    response = client.post(_url(botosani_plan, "comments/"), {"text": "Add a risk to A1."})
+    assert response.status_code == 302
+    assert "Add a risk to A1." in client.get(_url(botosani_plan)).content.decode()
+
+
+def test_lifecycle_from_the_page(botosani_plan, client_as):
+    client = client_as("botosani-coordinator")
+    client.post(_url(botosani_plan, "status/"), {"status": "submitted"})
+    response = client.post(_url(botosani_plan, "status/"), {"status": "adopted"}, follow=True)
+    assert "Give the date of the council&#x27;s decision." in response.content.decode()
+    client.post(
+        _url(botosani_plan, "status/"),
+        {"status": "adopted", "adopted_on": "2022-09-29", "adoption_reference": "HCL 312/2022"},
+    )
+    plan = Plan.objects.get(pk=botosani_plan.pk)
+    assert plan.status == PlanStatus.ADOPTED
+    snapshot = plan.snapshots.get(status=PlanStatus.ADOPTED)
+    page = client.get(_url(plan, f"snapshots/{snapshot.pk}/")).content.decode()
+    assert "Council decision HCL 312/2022" in page
+
+
+def test_a_maturity_gap_becomes_an_action_from_the_results_page(demo, botosani, client_as):
+    client = client_as("botosani-editor")
+    assessment = (
+        Assessment.objects.filter(
+            organisation=botosani, status=Status.VALIDATED, framework__code="di4c-city"
+        )
+        .order_by("-validated_at")
+        .first()
+    )
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    assert "Start the city's action plan" in page
+    services.plan_create(
+        actor=_editor(demo),
+        organisation=botosani,
+        network=demo,
+        title="Plan",
+    )
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    assert "Make it an action" in page
+    indicator = assessment.answers.order_by("level").first().indicator
+    response = client.post(
+        "/organisations/botosani/plans/from-gap/",
+        {"assessment": assessment.pk, "indicator": indicator.pk, "make": "action"},
+    )
+    action = Action.objects.get(plan__organisation=botosani, source_indicator=indicator)
+    assert response.status_code == 302
+    assert response["Location"] == action.get_absolute_url()
+
+
+def _editor(demo):
+    from di4c.accounts.models import User
+
+    return User.objects.get(email="botosani-editor@demo.di4c.eu")
+
+
+def test_gap_for_another_city_is_refused(demo, botosani, messina, client_as):
+    plan = services.plan_create(
+        actor=_editor(demo), organisation=botosani, network=demo, title="Plan"
+    )
+    messina_assessment = Assessment.objects.filter(
+        organisation=messina, status=Status.VALIDATED
+    ).first()
+    indicator = messina_assessment.answers.first().indicator
+    response = client_as("botosani-editor").post(
+        "/organisations/botosani/plans/from-gap/",
+        {"assessment": messina_assessment.pk, "indicator": indicator.pk, "plan": plan.pk},
+    )
+    assert response.status_code == 404
+    assert not plan.actions.exists()
+    # And Messina's editor cannot add to Botoșani's plan.
+    own = Assessment.objects.filter(organisation=botosani, status=Status.VALIDATED).first()
+    response = client_as("messina-editor").post(
+        "/organisations/botosani/plans/from-gap/",
+        {"assessment": own.pk, "indicator": own.answers.first().indicator.pk},
+    )
+    assert response.status_code == 403
+
+
+def test_an_offline_service_becomes_an_action_from_the_catalogue(demo, botosani, client_as):
+    services.plan_create(actor=_editor(demo), organisation=botosani, network=demo, title="Plan")
+    client = client_as("botosani-editor")
+    page = client.get("/organisations/botosani/services/").content.decode()
+    assert "Make it an action of the plan" in page
+    service = botosani.public_services.filter(level__lt=3).first()
+    response = client.post("/organisations/botosani/plans/from-service/", {"service": service.pk})
+    action = Action.objects.get(plan__organisation=botosani, source_service=service)
+    assert response["Location"] == action.get_absolute_url()
+
+
+def test_documents_download(botosani_plan, client_as, client):
+    editor = client_as("botosani-editor")
+    response = editor.get(_url(botosani_plan, "plan.docx"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "botosani-" in response["Content-Disposition"]
+    assert response.content[:2] == b"PK"
+    assert editor.get(_url(botosani_plan, "plan.pdf")).content[:5] == b"%PDF-"
+    client.logout()
+    assert client.get(_url(botosani_plan, "plan.docx")).status_code == 403
+
+
+def test_public_page_and_feed(botosani_plan, client, demo_user):
+    assert client.get(_url(botosani_plan, "public/")).status_code == 404
+    assert client.get(_url(botosani_plan, "feed.atom")).status_code == 404
+    services.plan_publish(actor=demo_user("botosani-coordinator"), plan=botosani_plan, public=True)
+    action = botosani_plan.actions.get(code="A2")
+    services.action_save(
+        actor=demo_user("botosani-editor"),
+        plan=botosani_plan,
+        action=action,
+        base_version=action.version,
+        data={"status": "delayed"},
+        note="Supplier went bankrupt.",
+    )
+    page = client.get(_url(botosani_plan, "public/")).content.decode()
+    assert "Action number 2" in page and "Supplier went bankrupt." in page
+    assert 'lang="en"' in page
+    assert "Botoșani Digital 2030" in client.get("/plans/").content.decode()
+
+    feed = client.get(_url(botosani_plan, "feed.atom"))
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(feed.content)
+    ns = {"atom": "http://www.w3.org/2005/Atom"}
+    titles = [entry.find("atom:title", ns).text for entry in root.findall("atom:entry", ns)]
+    assert titles[0] == "A2 Action number 2: Delayed, 20%"
+    summary = root.find("atom:entry", ns).find("atom:summary", ns).text
+    assert "from “On track” to “Delayed”" in summary
+
+
+def test_plans_list_of_a_city(botosani_plan, client_as, client):
+    page = client_as("botosani-editor").get("/organisations/botosani/plans/").content.decode()
+    assert "Botoșani Digital 2030" in page
+    # The plan exists in DI4C already, so no network is left to start another one in.
+    assert "Start the plan" not in page
+    client.logout()
+    page = client.get("/organisations/botosani/plans/").content.decode()
+    assert "Botoșani Digital 2030" not in page
+
+
+def test_starting_a_plan_from_the_page(demo, botosani, client_as):
+    client = client_as("botosani-editor")
+    response = client.post(
+        "/organisations/botosani/plans/",
+        {"network": demo.pk, "title": "Our plan", "language": "ro"},
+    )
+    plan = Plan.objects.get(organisation=botosani)
+    assert response["Location"] == plan.get_absolute_url()
+    assert plan.baseline["services"]["year"] == 2022
+    assert (
+        client_as("messina-editor")
+        .post("/organisations/botosani/plans/", {"network": demo.pk, "title": "Theirs"})
+        .status_code
+        == 403
+    )
