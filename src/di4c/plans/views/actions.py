@@ -1,0 +1,335 @@
+"""Pages of a plan's actions: the table, the action form, timeline, budget, risks, the closed
+loop from gaps and services, documents and the import. Thin: parse, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from di4c.core.forms import add_service_errors
+from di4c.core.services import check_view_perm
+from di4c.networks import selectors as network_selectors
+from di4c.plans import forms, selectors, services
+from di4c.plans.models import (
+    Action,
+    ActionStatus,
+    Plan,
+)
+from di4c.plans.views.common import as_id, plan_permissions, readable_plan, show_conflict
+
+# --- actions ------------------------------------------------------------------------------
+
+
+def action_table(request, pk):
+    plan = readable_plan(request, pk)
+    objective = None
+    if request.GET.get("objective"):
+        objective = plan.objectives.filter(pk=as_id(request.GET["objective"])).first()
+    filters = {
+        "objective": objective,
+        "status": request.GET.get("status")
+        if request.GET.get("status") in ActionStatus.values
+        else "",
+        "department": request.GET.get("department", "")[:200],
+        "q": request.GET.get("q", "")[:200].replace("\x00", ""),
+        "unsecured": request.GET.get("unsecured") == "1",
+        "sort": request.GET.get("sort", "code"),
+    }
+    actions = list(selectors.action_table(plan, filters))
+    now = timezone.now()
+    for action in actions:
+        action.stale = selectors.is_stale(action, plan, now)
+    return render(
+        request,
+        "plans/action_table.html",
+        {
+            "plan": plan,
+            "actions": actions,
+            "filters": filters,
+            "objectives": plan.objectives.order_by("position", "code"),
+            "statuses": ActionStatus.choices,
+            "sort_labels": [
+                ("code", _("Code")),
+                ("title", _("Title")),
+                ("objective", _("Objective")),
+                ("start", _("Start")),
+                ("end", _("End")),
+                ("cost", _("Cost, highest first")),
+                ("progress", _("Progress, highest first")),
+                ("status", _("Status")),
+                ("updated", _("Last update, oldest first")),
+            ],
+            **plan_permissions(request, plan),
+        },
+    )
+
+
+@login_required
+def action_form(request, pk, action_pk=None):
+    plan = readable_plan(request, pk)
+    action = get_object_or_404(Action, pk=action_pk, plan=plan) if action_pk else None
+    can_edit = request.user.has_perm("plans.edit_plan", plan)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    if action is None and not can_edit:
+        raise PermissionDenied
+    if request.method == "POST" and "delete" in request.POST and action:
+        services.action_delete(actor=request.user, action=action)
+        messages.success(request, _("The action was deleted."))
+        return redirect("plans:actions", pk=plan.pk)
+    form = forms.ActionForm(request.POST or None, instance=action, plan=plan)
+    formsets = forms.child_formsets(request.POST or None, action=action)
+    changes = None
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all(formset.is_valid() for formset in formsets.values())
+    ):
+        rows = forms.child_rows(formsets)
+        try:
+            saved = services.action_save(
+                actor=request.user,
+                plan=plan,
+                action=Action.objects.get(pk=action.pk) if action else None,
+                data=form.model_data(),
+                base_version=form.base_version(),
+                note=form.cleaned_data.get("note", ""),
+                **rows,
+            )
+        except services.EditConflict as error:
+            changes = show_conflict(form, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The action was saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "plans/action_form.html",
+        {
+            "plan": plan,
+            "action": action,
+            "form": form,
+            "formsets": formsets,
+            "changes": changes,
+            "stale": bool(action and selectors.is_stale(action, plan)),
+            "status_changes": action.status_changes.select_related("changed_by")[:20]
+            if action
+            else [],
+            "comments": action.comments.select_related("author")[:50] if action else [],
+            "comment_form": forms.CommentForm(),
+            **plan_permissions(request, plan),
+        },
+    )
+
+
+def timeline(request, pk):
+    plan = readable_plan(request, pk)
+    tree = selectors.plan_tree(plan)
+    return render(
+        request,
+        "plans/timeline.html",
+        {"plan": plan, "timeline": selectors.timeline(tree), "today": timezone.localdate()},
+    )
+
+
+def budget(request, pk):
+    plan = readable_plan(request, pk)
+    tree = selectors.plan_tree(plan)
+    summary = selectors.budget(tree)
+    return render(
+        request,
+        "plans/budget.html",
+        {
+            "plan": plan,
+            "budget": summary,
+            "chart": {
+                "years": [row["year"] for row in summary.by_year],
+                "cost": [float(row["cost"]) for row in summary.by_year],
+                "secured": [float(row["secured"]) for row in summary.by_year],
+                "labels": {"cost": _("Estimated cost"), "secured": _("Secured")},
+            },
+        },
+    )
+
+
+def risks(request, pk):
+    plan = readable_plan(request, pk)
+    tree = selectors.plan_tree(plan)
+    return render(
+        request,
+        "plans/risks.html",
+        {
+            "plan": plan,
+            "matrix": selectors.risk_matrix(tree),
+            "risks": selectors.all_risks(tree),
+        },
+    )
+
+
+# --- the closed loop ---------------------------------------------------------------------------
+
+
+def _target_plan(request, organisation):
+    """The city's plan to add to: the one chosen, or its only one."""
+    plans = Plan.objects.filter(organisation=organisation).select_related("organisation")
+    chosen = request.POST.get("plan")
+    if chosen:
+        plans = plans.filter(pk=as_id(chosen))
+    plans = list(plans[:2])
+    if len(plans) != 1:
+        return None
+    return plans[0]
+
+
+@login_required
+@require_POST
+def from_gap(request, slug):
+    from di4c.maturity.models import Assessment, Indicator
+
+    organisation = network_selectors.organisation_detail(slug)
+    plan = _target_plan(request, organisation)
+    if plan is None:
+        messages.error(request, _("Start the city's action plan first, then add the gap to it."))
+        return redirect("plans:organisation", slug=slug)
+    check_view_perm(request, "plans.edit_plan", plan)
+    assessment = get_object_or_404(
+        Assessment, pk=as_id(request.POST.get("assessment")), organisation=organisation
+    )
+    indicator = get_object_or_404(
+        Indicator, pk=as_id(request.POST.get("indicator")), framework=assessment.framework
+    )
+    if request.POST.get("make") == "objective":
+        services.objective_from_gap(
+            actor=request.user, plan=plan, assessment=assessment, indicator=indicator
+        )
+        messages.success(request, _("An objective was added to the plan, with its indicator."))
+        return redirect(plan)
+    action = services.action_from_gap(
+        actor=request.user, plan=plan, assessment=assessment, indicator=indicator
+    )
+    messages.success(request, _("An action was added to the plan: complete it below."))
+    return redirect(action)
+
+
+@login_required
+@require_POST
+def from_service(request, slug):
+    from di4c.services.models import PublicService
+
+    organisation = network_selectors.organisation_detail(slug)
+    plan = _target_plan(request, organisation)
+    if plan is None:
+        messages.error(request, _("Start the city's action plan first, then add the gap to it."))
+        return redirect("plans:organisation", slug=slug)
+    check_view_perm(request, "plans.edit_plan", plan)
+    service = get_object_or_404(
+        PublicService, pk=as_id(request.POST.get("service")), organisation=organisation
+    )
+    action = services.action_from_service(actor=request.user, plan=plan, service=service)
+    messages.success(request, _("An action was added to the plan: complete it below."))
+    return redirect(action)
+
+
+# --- documents ----------------------------------------------------------------------------
+
+DOCUMENTS = {
+    "docx": (
+        "plan_docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "plan.docx",
+    ),
+    "pdf": ("plan_pdf", "application/pdf", "plan.pdf"),
+    "actions": (
+        "actions_xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "actions.xlsx",
+    ),
+    "budget": (
+        "budget_xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "budget.xlsx",
+    ),
+}
+
+
+def document(request, pk, kind):
+    from di4c.plans import exports
+
+    plan = readable_plan(request, pk)
+    function, content_type, suffix = DOCUMENTS[kind]
+    response = HttpResponse(getattr(exports, function)(plan), content_type=content_type)
+    name = f"{plan.organisation.slug}-{plan.network.slug}-{suffix}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- import --------------------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "di4c_plans_import"
+
+
+@login_required
+def import_actions(request, pk):
+    """Step 1: upload; step 2: the preview lists every bad row; step 3: import."""
+    from di4c.plans import imports
+
+    plan = readable_plan(request, pk, "plans.edit_plan")
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    rows = None
+    if request.method == "POST" and "confirm" in request.POST:
+        raw_rows = request.session.get(IMPORT_SESSION_KEY, {}).get(str(plan.pk))
+        if raw_rows is None:
+            messages.error(request, _("Upload the file again: the preview has expired."))
+            return redirect("plans:import", pk=plan.pk)
+        rows = imports.check(plan, raw_rows)
+        try:
+            result = imports.apply(
+                actor=request.user,
+                plan=plan,
+                rows=rows,
+                only_valid=request.POST.get("confirm") == "valid",
+            )
+        except ValidationError as error:
+            # The plan changed between the preview and the import (e.g. a code now taken).
+            messages.error(request, " ".join(error.messages))
+        except ValueError:
+            messages.error(
+                request, _("The file still has bad rows: fix them, or import only the valid rows.")
+            )
+        else:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            messages.success(
+                request,
+                _(
+                    "Imported: %(created)s actions added, %(updated)s updated, %(unchanged)s "
+                    "unchanged; %(skipped)s rows skipped."
+                )
+                % result,
+            )
+            return redirect("plans:actions", pk=plan.pk)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            raw_rows = imports.read_rows(form.cleaned_data["file"])
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            rows = imports.check(plan, raw_rows)
+            request.session[IMPORT_SESSION_KEY] = {str(plan.pk): raw_rows}
+    bad = [row for row in rows if not row.ok] if rows is not None else []
+    return render(
+        request,
+        "plans/import.html",
+        {
+            "plan": plan,
+            "form": form,
+            "rows": rows,
+            "bad": bad,
+            "good_count": (len(rows) - len(bad)) if rows is not None else 0,
+            "columns": imports.DOCUMENTED_COLUMNS,
+        },
+    )

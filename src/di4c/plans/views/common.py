@@ -1,0 +1,35 @@
+"""Helpers the plans pages share."""
+
+from di4c.core.services import check_view_perm
+from di4c.plans import selectors, services
+from di4c.plans.models import Plan
+
+
+def readable_plan(request, pk, perm="plans.view_plan") -> Plan:
+    plan = selectors.plan_detail(pk)
+    check_view_perm(request, perm, plan)
+    return plan
+
+
+def show_conflict(form, error: services.EditConflict) -> list[dict]:
+    """Keep what the user typed, move the form to the version now stored (saving again
+    overwrites knowingly) and say what changed meanwhile."""
+    form.data = form.data.copy()
+    form.data["version"] = error.current.version
+    form.add_error(None, str(error))
+    return error.changes
+
+
+def plan_permissions(request, plan) -> dict:
+    user = request.user
+    return {
+        "can_edit": user.has_perm("plans.edit_plan", plan),
+        "can_change_status": user.has_perm("plans.change_status", plan),
+        "can_publish": user.has_perm("plans.publish_plan", plan),
+        "can_comment": user.has_perm("plans.comment_plan", plan),
+    }
+
+
+def as_id(value) -> int:
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0
