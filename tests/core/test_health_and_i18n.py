@@ -95,3 +95,25 @@ def test_numbers_keep_their_decimals_in_the_readers_language():
     assert format_number(Decimal("38.19394"), language="ro") == "38,19394"
     assert format_number(106847, language="ro") == "106.847"
     assert format_number(106847, language="en") == "106,847"
+
+
+@pytest.mark.parametrize("language", ["ro", "it"])
+def test_translations_keep_every_placeholder(language):
+    """A translation that drops or renames %(name)s fails at run time (KeyError) or hides a
+    figure from the reader."""
+    import re
+
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    po = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    wrong = []
+    for entry in po.translated_entries():
+        expected = set(placeholder.findall(entry.msgid))
+        if entry.msgid_plural:
+            expected |= set(placeholder.findall(entry.msgid_plural))
+            for text in entry.msgstr_plural.values():
+                # A singular form may leave the count out ("one action"), never add a name.
+                if not set(placeholder.findall(text)) <= expected:
+                    wrong.append(entry.msgid)
+        elif set(placeholder.findall(entry.msgstr)) != expected:
+            wrong.append(entry.msgid)
+    assert wrong == []

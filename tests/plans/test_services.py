@@ -704,3 +704,18 @@ def test_demo_plans_load_once(demo_plans):
     count = Action.objects.count()
     assert load_demo_plans() == 0
     assert Action.objects.count() == count
+
+
+def test_the_reminder_command(botosani_plan, botosani_editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    plan = _implementing(botosani_plan, botosani_editor)
+    Action.objects.filter(plan=plan, code="A3").update(
+        progress_updated_at=timezone.now() - dt.timedelta(days=120)
+    )
+    out = StringIO()
+    call_command("plans_remind", stdout=out)
+    assert out.getvalue().strip() == "1 reminder(s) sent."
+    assert mail.outbox[0].subject == "Update due: A3 Action number 3"
