@@ -376,3 +376,45 @@ def test_starting_a_plan_from_the_page(demo, botosani, client_as):
         .status_code
         == 403
     )
+
+
+def test_network_overview_of_the_partners_plans(demo_plans, client_as, client):
+    page = client_as("coordinator").get("/networks/di4c/plans/").content.decode()
+    for city in ("Municipality of Botoșani", "Municipality of Portalegre"):
+        assert city in page
+    assert "Botoșani digital 2030" in page
+    # A Messina editor sees the plans shared with the network, not Portalegre's roadmap.
+    page = client_as("messina-editor").get("/networks/di4c/plans/").content.decode()
+    assert "Botoșani digital 2030" in page
+    assert "Municipality of Portalegre" not in page
+    client.logout()
+    page = client.get("/networks/di4c/plans/").content.decode()
+    assert "Botoșani digital 2030" in page  # published
+    assert "Municipality of Messina" not in page
+
+
+def test_network_overview_queries_do_not_grow(demo_plans, client_as):
+    from di4c.plans.models import Action
+
+    client = client_as("coordinator")
+    client.get("/networks/di4c/plans/")
+    with CaptureQueriesContext(connection) as before:
+        client.get("/networks/di4c/plans/")
+    plan = Plan.objects.get(organisation__slug="messina")
+    for number in range(20):
+        Action.objects.create(
+            plan=plan, objective=plan.objectives.first(), code=f"X{number}", title="More"
+        )
+    with CaptureQueriesContext(connection) as after:
+        client.get("/networks/di4c/plans/")
+    assert len(before) == len(after)
+
+
+def test_public_page_speaks_the_citys_language(demo_plans, client):
+    plan = Plan.objects.get(organisation__slug="botosani")
+    response = client.get(f"/plans/{plan.pk}/public/")
+    assert response["Content-Language"] == "ro"
+    assert "Progresul planului" in response.content.decode()
+    client.cookies["di4c_language"] = "en"
+    response = client.get(f"/plans/{plan.pk}/public/")
+    assert "Progress of the plan" in response.content.decode()

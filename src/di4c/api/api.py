@@ -4,6 +4,8 @@ from di4c.api import errors
 from di4c.api.accounts import router as accounts_router
 from di4c.api.maturity import router as maturity_router
 from di4c.api.networks import router as networks_router
+from di4c.api.plan_actions import router as plan_actions_router
+from di4c.api.plan_documents import router as plan_documents_router
 from di4c.api.plans import router as plans_router
 from di4c.api.services import router as services_router
 
@@ -24,3 +26,5 @@ api.add_router("/", accounts_router)
 api.add_router("/", maturity_router)
 api.add_router("/", services_router)
 api.add_router("/", plans_router)
+api.add_router("/", plan_actions_router)
+api.add_router("/", plan_documents_router)

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -278,7 +279,7 @@ def _indicator_table(indicators) -> Table:
             _("Result indicator"),
             _("Unit"),
             _("Baseline"),
-            _("Target"),
+            pgettext("indicator value", "Target"),
             _("Data source"),
             _("Latest measurement"),
             _("Way to the target"),
@@ -359,7 +360,7 @@ def _action_blocks(action) -> list[dict]:
         blocks.append(
             _table(
                 Table(
-                    [_("Output"), _("Unit"), _("Target"), _("Achieved")],
+                    [_("Output"), _("Unit"), pgettext("indicator value", "Target"), _("Achieved")],
                     [
                         [o.name, o.unit or DASH, _number(o.target), _number(o.achieved)]
                         for o in outputs
@@ -515,7 +516,10 @@ def _monitoring_blocks(tree) -> list[dict]:
                             _("Baseline"),
                             _with_date(indicator.baseline_value, indicator.baseline_on),
                         ),
-                        (_("Target"), _with_date(indicator.target_value, indicator.target_on)),
+                        (
+                            pgettext("indicator value", "Target"),
+                            _with_date(indicator.target_value, indicator.target_on),
+                        ),
                         (_("Data source"), indicator.data_source),
                         (_("Frequency"), indicator.get_frequency_display()),
                         (_("Measured from"), indicator.get_binding_display()),

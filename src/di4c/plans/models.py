@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from di4c.core.i18n import validate_single_line
@@ -320,7 +321,7 @@ class Action(models.Model):
         if self.objective_id and self.plan_id and self.objective.plan_id != self.plan_id:
             errors["objective"] = _("The objective is in another plan.")
         if self.status == ActionStatus.DONE and self.progress != 100:
-            errors["progress"] = _("A done action is 100% complete.")
+            errors["progress"] = _("A done action is complete: its progress must be 100.")
         if errors:
             raise ValidationError(errors)
 
@@ -345,7 +346,7 @@ class FundingKind(models.TextChoices):
     NATIONAL = "national", _("National")
     MUNICIPAL = "municipal", _("Municipal budget")
     PRIVATE = "private", _("Private")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("funding source", "Other")
 
 
 EU_FUNDS = {

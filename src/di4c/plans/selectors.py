@@ -613,3 +613,55 @@ def plans_editable_by(user, organisation) -> list[Plan]:
         return []
     plans = Plan.objects.filter(organisation=organisation).select_related("organisation", "network")
     return [plan for plan in plans if user.has_perm("plans.edit_plan", plan)]
+
+
+@dataclass
+class PlanSummary:
+    plan: Plan
+    progress: Decimal | None
+    total_cost: Decimal
+    secured: Decimal
+    actions: int
+    stale: int
+
+    @property
+    def secured_share(self) -> Decimal | None:
+        return _q(self.secured * HUNDRED / self.total_cost) if self.total_cost else None
+
+
+def network_plans(network, viewer) -> list[PlanSummary]:
+    """Each partner's plan in the network, as far as the viewer may read it, with its roll-up,
+    cost and secured money (three queries whatever the number of plans and actions)."""
+    plans = list(
+        Plan.objects.filter(network=network)
+        .select_related("organisation", "network")
+        .prefetch_related("contributors")
+        .order_by("organisation__name")
+    )
+    for plan in plans:
+        plan._contributor_ids = {user.pk for user in plan.contributors.all()}
+    plans = [plan for plan in plans if viewer.has_perm("plans.view_plan", plan)]
+    actions = (
+        Action.objects.filter(plan__in=plans)
+        .annotate(secured=Sum("fundings__amount", filter=Q(fundings__status=FundingStatus.SECURED)))
+        .only("plan_id", "estimated_cost", "progress", "status", "weight", "progress_updated_at")
+    )
+    by_plan: dict[int, list[Action]] = {}
+    for action in actions:
+        by_plan.setdefault(action.plan_id, []).append(action)
+    now = timezone.now()
+    summaries = []
+    for plan in plans:
+        rows = by_plan.get(plan.pk, [])
+        live = [a for a in rows if a.status != ActionStatus.CANCELLED]
+        summaries.append(
+            PlanSummary(
+                plan=plan,
+                progress=rolled_up_progress(rows, plan.weighting),
+                total_cost=sum((Decimal(a.estimated_cost) for a in live), Decimal(0)),
+                secured=sum((a.secured or Decimal(0) for a in live), Decimal(0)),
+                actions=len(rows),
+                stale=sum(1 for a in rows if is_stale(a, plan, now)),
+            )
+        )
+    return summaries

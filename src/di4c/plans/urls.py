@@ -8,6 +8,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/plans/from-gap/", views.from_gap, name="from_gap"),
     path("organisations/<slug:slug>/plans/from-service/", views.from_service, name="from_service"),
     path("plans/", views.public_plans, name="public_list"),
+    path("networks/<slug:slug>/plans/", views.network_plans, name="network"),
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="edit"),
     path("plans/<int:pk>/baseline/", views.baseline_refresh, name="baseline"),

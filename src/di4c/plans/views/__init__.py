@@ -20,6 +20,7 @@ from di4c.plans.views.plans import (  # noqa: F401
     indicators,
     measurement_add,
     measurement_delete,
+    network_plans,
     objective_form,
     organisation_plans,
     plan_detail,

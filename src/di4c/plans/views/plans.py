@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from di4c.core.forms import add_service_errors
@@ -350,7 +352,7 @@ def indicators(request, pk):
             "chart_labels": {
                 "measured": _("Measured"),
                 "baseline": _("Baseline"),
-                "target": _("Target"),
+                "target": pgettext("indicator value", "Target"),
             },
             "measurement_form": forms.MeasurementForm(),
             **plan_permissions(request, plan),
@@ -399,17 +401,26 @@ def public_plan(request, pk):
         Plan.objects.select_related("organisation", "network"), pk=pk, is_public=True
     )
     tree = selectors.plan_tree(plan)
-    return render(
-        request,
-        "plans/public_plan.html",
-        {
-            "plan": plan,
-            "tree": tree,
-            "progress": selectors.rollup(tree),
-            "trends": {i.pk: selectors.indicator_trend(i) for i in tree.indicators()},
-            "changes": selectors.status_changes(plan, limit=20),
-        },
+    # Citizens read the plan in the city's language, unless they chose another one.
+    language = (
+        translation.get_language()
+        if settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+        else plan.language
     )
+    with translation.override(language):
+        response = render(
+            request,
+            "plans/public_plan.html",
+            {
+                "plan": plan,
+                "tree": tree,
+                "progress": selectors.rollup(tree),
+                "trends": {i.pk: selectors.indicator_trend(i) for i in tree.indicators()},
+                "changes": selectors.status_changes(plan, limit=20),
+            },
+        )
+    response["Content-Language"] = language
+    return response
 
 
 def public_plans(request):
@@ -419,3 +430,14 @@ def public_plans(request):
         .order_by("organisation__name")
     )
     return render(request, "plans/public_plans.html", {"plans": plans})
+
+
+def network_plans(request, slug):
+    from di4c.networks import selectors as network_selectors
+
+    network = network_selectors.network_detail(slug)
+    return render(
+        request,
+        "plans/network_plans.html",
+        {"network": network, "summaries": selectors.network_plans(network, request.user)},
+    )
