@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import math
 import time
 from decimal import Decimal
 
@@ -445,7 +446,7 @@ def test_five_hundred_rows_are_read_and_checked_quickly(botosani_plan):
 
 
 def test_the_import_adds_no_queries_of_its_own_per_row(botosani_plan, botosani_editor):
-    """Writing costs what services.action_save costs per row, and nothing more."""
+    """Writing costs no more per row than services.action_save would, and nothing more."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -461,6 +462,173 @@ def test_the_import_adds_no_queries_of_its_own_per_row(botosani_plan, botosani_e
     one = queries_to_import(1, 0)
     fifty = queries_to_import(50, 1)
     assert fifty <= 50 * one
+
+
+def _writes(statements: list[str]) -> list[str]:
+    return [sql for sql in statements if sql.startswith(("INSERT", "UPDATE"))]
+
+
+def test_the_import_takes_as_many_queries_for_200_rows_as_for_10(botosani_plan, botosani_editor):
+    """The rows are written together: the queries do not grow with them, but for the batches
+    of the INSERTs and UPDATEs. PostgreSQL takes 200 rows in one statement; SQLite's 999
+    parameters cut an INSERT of some 30 columns into statements of about 33 rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(count: int, first: int, **cells) -> list[str]:
+        rows = checked(
+            botosani_plan,
+            [new_action(code=f"N{n}", **cells) for n in range(first, first + count)],
+        )
+        with CaptureQueriesContext(connection) as queries:
+            imports.apply(actor=botosani_editor, plan=botosani_plan, rows=rows)
+        return [query["sql"] for query in queries.captured_queries]
+
+    # Added, then updated (a new status and a new funding split, replacing the stored one).
+    for cells in ({}, {"status": "delayed", "erdf": 5000, "municipal": 5000}):
+        small = statements(10, 0, **cells)
+        large = statements(200, 100, **cells)
+        assert len(small) <= 15, small
+        assert len(large) - len(_writes(large)) == len(small) - len(_writes(small))
+        if connection.vendor == "sqlite":
+            assert len(_writes(large)) <= len(_writes(small)) * math.ceil(200 / 33)
+        else:
+            assert len(large) == len(small)
+    assert Action.objects.filter(plan=botosani_plan, status="delayed").count() == 210
+
+
+def test_imported_actions_keep_history_versions_and_status_changes(botosani_plan, botosani_editor):
+    rows = checked(botosani_plan, [new_action(code="N1"), new_action(code="N2", status="")])
+    imports.apply(actor=botosani_editor, plan=botosani_plan, rows=rows)
+    for code, status, progress in (("N1", "on_track", 20), ("N2", "not_started", 20)):
+        action = Action.objects.get(plan=botosani_plan, code=code)
+        assert (action.version, action.status, action.progress) == (1, status, progress)
+        record = action.history.get()
+        assert (record.history_type, record.history_user, record.version) == (
+            "+",
+            botosani_editor,
+            1,
+        )
+        change = action.status_changes.get()
+        assert (change.old_status, change.new_status, change.progress, change.changed_by) == (
+            "",
+            status,
+            progress,
+            botosani_editor,
+        )
+        assert change.changed_at == action.progress_updated_at
+        assert sorted(
+            Funding.history.filter(action_id=action.pk).values_list(
+                "history_type", "kind", "history_user"
+            )
+        ) == [("+", "erdf", botosani_editor.pk), ("+", "municipal", botosani_editor.pk)]
+
+    # Updated: A1 changes its status and its split, A2 its title only, A3 nothing.
+    first, second, third = (
+        Action.objects.get(plan=botosani_plan, code=code) for code in ("A1", "A2", "A3")
+    )
+    old_fundings = sorted(first.fundings.values_list("pk", flat=True))
+    changes_of_second = second.status_changes.count()
+    header = ["code", "objective", "title", "status", "progress", "estimated_cost"]
+    header += ["erdf", "national", "municipal", "funding_status"]
+    secured = "erdf=secured"
+    rows = checked(
+        botosani_plan,
+        [
+            ["A1", "SO2", "Action number 1", "delayed", 15, 10000, 4000, 6000, None, secured],
+            ["A2", "SO1.1", "Renamed", None, None, None, 12000, None, 8000, secured],
+            ["A3", "SO2", "Action number 3", None, None, None, 18000, None, 12000, secured],
+        ],
+        header=header,
+    )
+    assert errors_of(rows) == {}
+    result = imports.apply(actor=botosani_editor, plan=botosani_plan, rows=rows)
+    assert result == {"created": 0, "updated": 2, "unchanged": 1, "skipped": 0}
+    for action, new_version in ((first, first.version + 1), (second, second.version + 1)):
+        stored = Action.objects.get(pk=action.pk)
+        assert stored.version == new_version
+        record = stored.history.order_by("-history_date", "-history_id").first()
+        assert (record.history_type, record.history_user, record.version) == (
+            "~",
+            botosani_editor,
+            new_version,
+        )
+    assert Action.objects.get(pk=third.pk).version == third.version
+    assert third.history.count() == 1
+
+    stored = Action.objects.get(pk=first.pk)
+    assert (stored.status, stored.progress) == ("delayed", 15)
+    assert stored.progress_updated_at > first.progress_updated_at
+    change = stored.status_changes.order_by("-pk").first()
+    assert (change.old_status, change.new_status, change.progress, change.changed_by) == (
+        "on_track",
+        "delayed",
+        15,
+        botosani_editor,
+    )
+    assert sorted(stored.fundings.values_list("kind", "name", "amount", "status")) == [
+        ("erdf", "ROP North-East", Decimal(4000), "secured"),
+        ("national", "", Decimal(6000), "planned"),
+    ]
+    # Who removed the old split and who added the new one.
+    gone = Funding.history.filter(id__in=old_fundings, history_type="-")
+    assert sorted(gone.values_list("id", "history_user")) == [
+        (pk, botosani_editor.pk) for pk in old_fundings
+    ]
+    assert sorted(
+        Funding.history.filter(action_id=first.pk, history_type="+")
+        .exclude(id__in=old_fundings)
+        .values_list("kind", "history_user")
+    ) == [("erdf", botosani_editor.pk), ("national", botosani_editor.pk)]
+
+    stored = Action.objects.get(pk=second.pk)
+    assert stored.title == "Renamed"
+    assert stored.progress_updated_at == second.progress_updated_at
+    assert stored.status_changes.count() == changes_of_second
+    assert sorted(stored.fundings.values_list("pk", flat=True)) == sorted(
+        second.fundings.values_list("pk", flat=True)
+    )  # the same split: kept as it was
+
+
+def test_an_action_saved_after_the_check_is_not_overwritten(botosani_plan, botosani_editor):
+    from di4c.plans import services
+
+    rows = checked(
+        botosani_plan,
+        [["A1", "SO2", "Mine"], new_action(code="N1")],
+        ["code", "objective", "title"],
+    )
+    assert errors_of(rows) == {}
+    action = Action.objects.get(plan=botosani_plan, code="A1")
+    services.action_save(
+        actor=botosani_editor, plan=botosani_plan, action=action, data={"title": "Theirs"}
+    )
+    with pytest.raises(ValidationError, match="Row 2: Someone else saved this in the meantime"):
+        imports.apply(actor=botosani_editor, plan=botosani_plan, rows=rows)
+    assert Action.objects.get(plan=botosani_plan, code="A1").title == "Theirs"
+    assert not Action.objects.filter(plan=botosani_plan, code="N1").exists()
+
+
+def test_what_the_database_refuses_fails_the_whole_import(
+    botosani_plan, botosani_editor, monkeypatch
+):
+    """The last guard: should a value pass the checks and the database refuse it, the import
+    fails with a message and writes nothing (not even the rows written before it)."""
+    from di4c.plans import services
+
+    before = snapshot(botosani_plan)
+    rows = checked(
+        botosani_plan,
+        [["A1", "SO2", "Action number 1", 50], ["N1", "SO2", "New", 10]],
+        ["code", "objective", "title", "progress"],
+    )
+    assert errors_of(rows) == {}
+    rows[0].values["progress"] = 150  # as if the checks had let it through
+    monkeypatch.setattr(services, "_clean_fields", lambda instance, names: {})
+    with pytest.raises(ValidationError, match="The database refused the import"):
+        imports.apply(actor=botosani_editor, plan=botosani_plan, rows=rows)
+    assert snapshot(botosani_plan) == before
+    assert rows[0].action.version == before[0][12]  # the caller's object keeps its version
 
 
 # --- reading files ------------------------------------------------------------------------

@@ -19,7 +19,8 @@ field of existing actions alone.
 
 Every row is checked before anything is written (`check`, a fixed number of queries); the
 import (`apply`) writes all rows or, when the user asks for it, only the valid ones, in one
-transaction, through `services.action_save` (permission, validation, history). The file the
+transaction, together through `services.actions_bulk_save` (permission, codes, versions,
+history, status changes: a fixed number of queries plus one per batch). The file the
 action table exports (`exports.actions_xlsx`) imports again unchanged: a row equal to its
 action writes nothing.
 """
@@ -34,7 +35,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,7 +52,7 @@ from di4c.plans.models import (
     Plan,
     first_of_month,
 )
-from di4c.plans.services import action_save, funding_problems
+from di4c.plans.services import BulkItemError, actions_bulk_save, funding_problems
 from di4c.services.imports import MAX_BYTES
 
 FUNDING_COLUMNS = tuple(FundingKind.values)
@@ -98,8 +99,8 @@ class Row:
     raw: dict
     errors: list[str] = field(default_factory=list)
     action: Action | None = None  # the action the row updates; None adds one
-    values: dict = field(default_factory=dict)  # for services.action_save's `data`
-    # The funding split for action_save, or None to leave the action's funding alone (no
+    values: dict = field(default_factory=dict)  # the `data` of services.actions_bulk_save
+    # The funding split to write, or None to leave the action's funding alone (no
     # funding columns in the file, or the same split as stored).
     fundings: list[dict] | None = None
 
@@ -698,40 +699,54 @@ def apply(*, actor, plan: Plan, rows: list[Row], only_valid: bool = False) -> di
     """Write the checked rows in one transaction: all of them, or nothing.
 
     Refuses (ValueError) when a row is bad, unless only_valid is asked. A row equal to its
-    action writes nothing. Should the plan have changed since the check so that a row no
-    longer saves, raises ValidationError naming the row, and nothing is written.
+    action writes nothing. The rows are written together (services.actions_bulk_save: a
+    fixed number of queries plus one per batch, whatever the number of rows), with history
+    in the actor's name. Should the plan have changed since the check so that a row no
+    longer saves, or should the database refuse the rows, raises ValidationError (naming the
+    row when it is known), and nothing is written.
     """
     require_perm(actor, "plans.edit_plan", plan)
     bad = [row for row in rows if not row.ok]
     if bad and not only_valid:
         raise ValueError("The file has bad rows; fix them or import only the valid rows.")
     counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": len(bad)}
+    to_write = []
     for row in rows:
         if not row.ok:
             continue
         if _unchanged(row):
             counts["unchanged"] += 1
-            continue
-        try:
-            action_save(
-                actor=actor,
-                plan=plan,
-                data=row.values,
-                action=row.action,
-                base_version=None,
-                fundings=row.fundings,
+        else:
+            to_write.append(row)
+    if not to_write:
+        return counts
+    try:
+        results = actions_bulk_save(
+            actor=actor,
+            plan=plan,
+            items=[(row.action, row.values, row.fundings) for row in to_write],
+        )
+    except BulkItemError as error:
+        messages = (
+            [f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items()]
+            if hasattr(error, "error_dict")
+            else error.messages
+        )
+        raise ValidationError(
+            _("Row %(number)s: %(errors)s Nothing has been imported.")
+            % {"number": to_write[error.index].number, "errors": " ".join(messages)}
+        ) from error
+    except (IntegrityError, DataError) as error:
+        # The last guard: the database's constraints (e.g. a code someone took meanwhile).
+        raise ValidationError(
+            _(
+                "The database refused the import (%(reason)s). Nothing has been imported; "
+                "upload the file again to check it against the plan as it is now."
             )
-        except ValidationError as error:
-            messages = (
-                [f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items()]
-                if hasattr(error, "error_dict")
-                else error.messages
-            )
-            raise ValidationError(
-                _("Row %(number)s: %(errors)s Nothing has been imported.")
-                % {"number": row.number, "errors": " ".join(messages)}
-            ) from error
-        counts["updated" if row.action is not None else "created"] += 1
+            % {"reason": str(error).strip().splitlines()[0] if str(error).strip() else ""}
+        ) from error
+    for result in results:
+        counts[result] += 1
     return counts
 
 

@@ -839,3 +839,273 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
         action.save(update_fields=["reminded_at"])
         sent += 1
     return sent
+
+
+# --- bulk writes for imports ---
+
+BULK_BATCH_SIZE = 500  # rows per INSERT/UPDATE (SQLite lowers it to stay within 999 parameters)
+
+
+class BulkItemError(ValidationError):
+    """A ValidationError about one item of actions_bulk_save; `index` is its place in the
+    caller's list, so that an import can name the row of its file."""
+
+    def __init__(self, index: int, error: ValidationError):
+        super().__init__(error)
+        self.index = index
+
+
+def _clean_fields(instance: models.Model, names: Iterable[str]) -> dict[str, list[str]]:
+    """The fields' own checks (length, choices, validators), in memory: no query, unlike
+    full_clean (which looks up relations and evaluates check constraints in the database)."""
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        field = instance._meta.get_field(name)
+        if field.is_relation:
+            continue
+        try:
+            field.clean(getattr(instance, field.attname), instance)
+        except ValidationError as error:
+            errors[name] = error.messages
+    return errors
+
+
+def _bulk_fundings(action: Action, rows: Sequence[Mapping]) -> list[Funding]:
+    """The action's new funding split, checked as _replace_children checks it, in memory."""
+    fields = CHILD_FIELDS["fundings"][1]
+    fundings, errors = [], []
+    for index, row in enumerate(rows, start=1):
+        unknown = sorted(set(row) - set(fields))
+        if unknown:
+            errors.append(
+                _("%(what)s row %(n)s: unknown field(s) %(fields)s.")
+                % {"what": "fundings", "n": index, "fields": ", ".join(unknown)}
+            )
+            continue
+        funding = Funding(action=action, **row)
+        for field, messages in _clean_fields(funding, row).items():
+            errors.append(
+                _("%(what)s row %(n)s, %(field)s: %(message)s")
+                % {"what": "fundings", "n": index, "field": field, "message": " ".join(messages)}
+            )
+        fundings.append(funding)
+    if not errors:
+        problem = funding_problems(action.estimated_cost, [f.amount or 0 for f in fundings])
+        if problem:
+            errors.append(problem)
+    if errors:
+        raise ValidationError({"fundings": errors})
+    return fundings
+
+
+def _bulk_item(plan: Plan, action: Action | None, data: Mapping, stored: dict, codes: dict):
+    """Apply `data` to the action (a new one when None) in memory, with action_save's checks
+    that need no query. Returns the action, the names of the fields that changed, and its
+    status and progress before."""
+    from di4c.plans.models import first_of_month
+
+    _same_plan(plan, action, "action")
+    _same_plan(plan, data.get("objective"), "objective")
+    if action is not None and action.pk:
+        if action.pk not in stored:
+            raise ValidationError(_("This record was deleted in the meantime."))
+        if stored[action.pk] != action.version:
+            message = _("Someone else saved this in the meantime; your changes were not saved.")
+            raise ValidationError(message)
+    action = action or Action(plan=plan)
+    before = (action.status, action.progress) if action.pk else ("", None)
+    old_code = action.code
+    data = dict(data)
+    if not data.get("code") and not action.code:
+        number = 1
+        while f"A{number}" in codes:
+            number += 1
+        data["code"] = f"A{number}"
+    if data.get("status") == ActionStatus.DONE and "progress" not in data:
+        data["progress"] = 100
+    for name in ("starts_on", "ends_on"):
+        if data.get(name):
+            data[name] = first_of_month(data[name])
+    # The objective by its id: reading action.objective would cost a query per row.
+    objective = data.pop("objective") if data.get("objective") is not None else None
+    changed = assign_fields(action, data, ACTION_EDITABLE)
+    if objective is not None and objective.pk != action.objective_id:
+        action.objective = objective
+        changed.append("objective")
+    errors = _clean_fields(action, changed)
+    if action.objective_id is None:
+        errors["objective"] = [_("This field cannot be null.")]
+    if action.pk is None or "code" in changed:
+        other = codes.get(action.code)
+        if other is not None and other not in (action, action.pk):
+            errors["code"] = [
+                _("The code %(code)s is already used in this plan.") % {"code": action.code}
+            ]
+        else:
+            codes.pop(old_code, None)
+            codes[action.code] = action
+    if action.starts_on and action.ends_on and action.ends_on < action.starts_on:
+        errors.setdefault("ends_on", []).append(_("The action cannot end before it starts."))
+    if action.status == ActionStatus.DONE and action.progress != 100:
+        errors.setdefault("progress", []).append(_("A done action is 100% complete."))
+    if errors:
+        raise ValidationError(errors)
+    return action, changed, before
+
+
+def _deleted_history(model, objects: Sequence[models.Model], *, actor, when, batch_size) -> None:
+    """The "deleted" records django-simple-history writes one by one on delete(), in bulk
+    (its bulk helpers write only "created" and "changed" records)."""
+    from django.conf import settings
+
+    if not objects or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = model.history.model
+    history.objects.bulk_create(
+        [
+            history(
+                history_date=when,
+                history_user=actor,
+                history_type="-",
+                **{field.attname: getattr(obj, field.attname) for field in history.tracked_fields},
+            )
+            for obj in objects
+        ],
+        batch_size=batch_size,
+    )
+
+
+@transaction.atomic
+def actions_bulk_save(
+    *,
+    actor,
+    plan: Plan,
+    items: Sequence[tuple[Action | None, Mapping, Sequence[Mapping] | None]],
+    batch_size: int = BULK_BATCH_SIZE,
+) -> list[str]:
+    """Create or edit many actions of a plan at once, doing for each what action_save does:
+    codes unique in the plan (the next free one when none is given), the fields' checks, a
+    funding split that adds up to the cost and replaces the stored one, the version
+    incremented, history in the actor's name, and progress_updated_at with a StatusChange
+    when the status or progress changes. An item that changes nothing writes nothing.
+
+    `items` are (the action, or None to add one; data as action_save takes it; the funding
+    split, or None to leave it alone). An action saved by someone else since the caller read
+    it is refused. A fixed number of queries, plus one per batch of rows written: no
+    full_clean per row (it looks up each relation and constraint in the database); the
+    database's constraints stay the last guard. Raises BulkItemError naming the item.
+
+    Returns, for each item, "created", "updated" or "unchanged".
+    """
+    from django.db import router
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    require_perm(actor, "plans.edit_plan", plan)
+    now = timezone.now()
+    # Lock the plan's actions; read their codes (one per plan) and versions: one query.
+    stored, codes = {}, {}
+    for pk, code, version in (
+        Action.objects.select_for_update().filter(plan=plan).values_list("pk", "code", "version")
+    ):
+        stored[pk] = version
+        codes[code] = pk
+    results: list[str] = []
+    created: list[Action] = []
+    updated: list[Action] = []
+    update_fields = {"version"}
+    new_fundings: list[Funding] = []
+    replaced: list[int] = []  # the actions whose stored split goes
+    cost_checks: list[tuple[int, Action]] = []
+    changes: list[tuple[Action, str]] = []
+    versions: list[tuple[Action, int]] = []  # to give back should the save fail
+
+    try:
+        for index, (action, data, fundings) in enumerate(items):
+            try:
+                action, changed, (old_status, old_progress) = _bulk_item(
+                    plan, action, data, stored, codes
+                )
+                split = _bulk_fundings(action, fundings) if fundings is not None else None
+            except ValidationError as error:
+                raise BulkItemError(index, error) from error
+            if action.pk and not changed and split is None:
+                results.append("unchanged")
+                continue
+            if split is None and action.pk and "estimated_cost" in changed:
+                cost_checks.append((index, action))
+            if action.status != old_status or action.progress != old_progress:
+                action.progress_updated_at = now
+                changed.append("progress_updated_at")
+                changes.append((action, old_status))
+            versions.append((action, action.version))
+            if action.pk:
+                action.version = (action.version or 0) + 1
+                update_fields.update(changed)
+                updated.append(action)
+                results.append("updated")
+            else:
+                action.version = 1
+                created.append(action)
+                results.append("created")
+            if split is not None:
+                new_fundings.extend(split)
+                if action.pk:
+                    replaced.append(action.pk)
+
+        # A new cost without a new split must match the stored split (one query).
+        if cost_checks:
+            amounts: dict[int, list[Decimal]] = {}
+            for action_id, amount in Funding.objects.filter(
+                action_id__in=[action.pk for _index, action in cost_checks]
+            ).values_list("action_id", "amount"):
+                amounts.setdefault(action_id, []).append(amount)
+            for index, action in cost_checks:
+                problem = funding_problems(action.estimated_cost, amounts.get(action.pk, []))
+                if problem:
+                    raise BulkItemError(index, ValidationError({"estimated_cost": problem}))
+
+        if created:
+            bulk_create_with_history(
+                created, Action, batch_size=batch_size, default_user=actor, default_date=now
+            )
+        if updated:
+            bulk_update_with_history(
+                updated,
+                Action,
+                sorted(update_fields),
+                batch_size=batch_size,
+                default_user=actor,
+                default_date=now,
+            )
+        if replaced:
+            old = list(Funding.objects.filter(action_id__in=replaced))
+            _deleted_history(Funding, old, actor=actor, when=now, batch_size=batch_size)
+            # One DELETE, without per-object signals: the deletion's history is written above,
+            # and nothing refers to a funding.
+            gone = Funding.objects.filter(pk__in=[funding.pk for funding in old])
+            gone._raw_delete(router.db_for_write(Funding))
+        if new_fundings:  # bulk_create takes the new actions' ids from funding.action
+            bulk_create_with_history(
+                new_fundings, Funding, batch_size=batch_size, default_user=actor, default_date=now
+            )
+        if changes:
+            StatusChange.objects.bulk_create(
+                [
+                    StatusChange(
+                        action=action,
+                        old_status=old_status,
+                        new_status=action.status,
+                        progress=action.progress,
+                        changed_at=now,
+                        changed_by=actor,
+                    )
+                    for action, old_status in changes
+                ],
+                batch_size=batch_size,
+            )
+    except Exception:
+        # The transaction rolls back: the caller's actions must not claim versions they lost.
+        for action, version in versions:
+            action.version = version
+        raise
+    return results
