@@ -177,7 +177,7 @@ def test_detail_rolls_progress_up_and_sums_the_budget(client, botosani_plan, edi
     assert body["vision_headline"] == "Botoșani: every public service one click away"
     assert body["status"] == "draft"
     assert body["next_statuses"] == ["roadmap", "submitted"]
-    assert body["update_cycle"] == 3 and body["weighting"] == "cost"
+    assert body["update_cycle"] == 3 and body["weighting"] == "auto"
     assert "maturity" in body["baseline"]
     # Progress weighted by cost: (10,000×10 + 20,000×20 + 30,000×30) / 60,000.
     assert body["progress"] == 23.3

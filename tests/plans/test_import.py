@@ -614,7 +614,7 @@ def test_what_the_database_refuses_fails_the_whole_import(
 ):
     """The last guard: should a value pass the checks and the database refuse it, the import
     fails with a message and writes nothing (not even the rows written before it)."""
-    from di4c.plans import services
+    from di4c.plans.services import actions
 
     before = snapshot(botosani_plan)
     rows = checked(
@@ -624,7 +624,7 @@ def test_what_the_database_refuses_fails_the_whole_import(
     )
     assert errors_of(rows) == {}
     rows[0].values["progress"] = 150  # as if the checks had let it through
-    monkeypatch.setattr(services, "_clean_fields", lambda instance, names: {})
+    monkeypatch.setattr(actions, "_clean_fields", lambda instance, names: {})
     with pytest.raises(ValidationError, match="The database refused the import"):
         imports.apply(actor=botosani_editor, plan=botosani_plan, rows=rows)
     assert snapshot(botosani_plan) == before

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from di4c.plans.models import (
+    PLAN_YEARS,
     Action,
     Funding,
     Measurement,
@@ -20,6 +21,8 @@ from di4c.plans.models import (
 from di4c.plans.services import ACTION_EDITABLE, INDICATOR_EDITABLE, PLAN_EDITABLE
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+# The years a plan may name (see models.PLAN_YEARS).
+FIRST_YEAR, LAST_YEAR = PLAN_YEARS
 
 
 class MonthInput(forms.DateInput):
@@ -43,9 +46,17 @@ class MonthField(forms.DateField):
                 year, month = int(match.group(1)), int(match.group(2))
                 if not 1 <= month <= 12:
                     raise forms.ValidationError(_("Give a month as YYYY-MM, e.g. 2024-03."))
-                return dt.date(year, month, 1)
+                return self._in_range(dt.date(year, month, 1) if year else None, year)
         value = super().to_python(value)
-        return value.replace(day=1) if value else value
+        return self._in_range(value.replace(day=1), value.year) if value else value
+
+    def _in_range(self, value, year):
+        if value is None or not FIRST_YEAR <= year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("Give a year between %(first)s and %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return value
 
     default_error_messages = {"invalid": _("Give a month as YYYY-MM, e.g. 2024-03.")}
 
@@ -59,6 +70,15 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def clean_version(self):
+        version = self.cleaned_data.get("version")
+        if self.instance.pk and version is None:
+            # Without it, the save could silently overwrite someone else's changes.
+            raise forms.ValidationError(
+                _("Reload the page before saving: the form does not say which version it edits.")
+            )
+        return version
 
     def base_version(self) -> int | None:
         return self.cleaned_data.get("version") if self.instance.pk else None

@@ -2,7 +2,7 @@
 indicators, and the record of how they are implemented after adoption.
 
 Editable records carry a `version` that every save increments: an edit based on an older
-version is refused (two people editing at once lose nothing; see services.py).
+version is refused (two people editing at once lose nothing; see services/common.py).
 """
 
 import datetime as dt
@@ -48,6 +48,7 @@ class UpdateCycle(models.IntegerChoices):
 
 
 class Weighting(models.TextChoices):
+    AUTO = "auto", _("By estimated cost, unless weights are set on actions")
     COST = "cost", _("By estimated cost")
     WEIGHT = "weight", _("By the weights set on actions")
     EQUAL = "equal", _("Every action counts the same")
@@ -89,7 +90,7 @@ class Plan(models.Model):
         _("progress updates are due"), choices=UpdateCycle.choices, default=UpdateCycle.QUARTERLY
     )
     weighting = models.CharField(
-        _("progress roll-up"), max_length=8, choices=Weighting.choices, default=Weighting.COST
+        _("progress roll-up"), max_length=8, choices=Weighting.choices, default=Weighting.AUTO
     )
     language = models.CharField(
         _("language of the plan"), max_length=8, choices=settings.LANGUAGES, default="en"
@@ -224,6 +225,10 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Plans run over years, not millennia: a typo such as 0202 or 9999 is refused.
+PLAN_YEARS = (1990, 2100)
+
+
 def first_of_month(value: dt.date | None) -> dt.date | None:
     return value.replace(day=1) if value else None
 
@@ -316,8 +321,15 @@ class Action(models.Model):
         self.starts_on = first_of_month(self.starts_on)
         self.ends_on = first_of_month(self.ends_on)
         errors = {}
+        for name in ("starts_on", "ends_on"):
+            value = getattr(self, name)
+            if value and not PLAN_YEARS[0] <= value.year <= PLAN_YEARS[1]:
+                errors[name] = _("Give a year between %(first)s and %(last)s.") % {
+                    "first": PLAN_YEARS[0],
+                    "last": PLAN_YEARS[1],
+                }
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            errors["ends_on"] = _("The action cannot end before it starts.")
+            errors.setdefault("ends_on", _("The action cannot end before it starts."))
         if self.objective_id and self.plan_id and self.objective.plan_id != self.plan_id:
             errors["objective"] = _("The objective is in another plan.")
         if self.status == ActionStatus.DONE and self.progress != 100:
@@ -331,7 +343,8 @@ class Action(models.Model):
             return []
         end = self.ends_on or self.starts_on
         months, current = [], self.starts_on
-        while current <= end:
+        # Bounded even for dates stored before the year check: at most a century of months.
+        while current <= end and len(months) < 1200 and current.year < 9999:
             months.append(current)
             current = (current.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return months

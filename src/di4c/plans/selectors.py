@@ -167,12 +167,28 @@ def action_weight(action: Action, weighting: str) -> Decimal:
     return Decimal(action.estimated_cost)
 
 
-def rolled_up_progress(actions: list[Action], weighting: str) -> Decimal | None:
+def effective_weighting(actions: list[Action], weighting: str) -> str:
+    """`auto` rolls up by cost, unless weights are set: as soon as an action of the plan has
+    a weight other than the default 1, the weights decide."""
+    if weighting != Weighting.AUTO:
+        return weighting
+    if any(Decimal(a.weight) != 1 for a in actions):
+        return Weighting.WEIGHT
+    return Weighting.COST
+
+
+def rolled_up_progress(
+    actions: list[Action], weighting: str, plan_actions: list[Action] | None = None
+) -> Decimal | None:
     """Weighted mean of the actions' progress (cancelled actions left out). With the cost
-    weighting, actions with no cost yet count equally when none has a cost."""
+    weighting, actions with no cost yet count equally when none has a cost. `plan_actions`
+    (all of the plan's) decide what `auto` means, so that every objective weighs alike."""
     counted = [a for a in actions if a.status != ActionStatus.CANCELLED]
     if not counted:
         return None
+    weighting = effective_weighting(
+        plan_actions if plan_actions is not None else actions, weighting
+    )
     weights = [action_weight(a, weighting) for a in counted]
     total = sum(weights, Decimal(0))
     if total == 0:
@@ -192,7 +208,7 @@ class Rollup:
 def rollup(tree: PlanTree) -> Rollup:
     weighting = tree.plan.weighting
     objectives = {
-        objective.pk: rolled_up_progress(tree.actions_under(objective), weighting)
+        objective.pk: rolled_up_progress(tree.actions_under(objective), weighting, tree.actions)
         for objective in tree.all_objectives()
     }
     counts = {status: 0 for status in ActionStatus.values}
@@ -573,6 +589,8 @@ def plan_content(pk: int) -> dict:
         "adopted_on": _date(plan.adopted_on),
         "adoption_reference": plan.adoption_reference,
         "progress": _num(progress.plan),
+        "weighting": plan.weighting,
+        "update_cycle": plan.update_cycle,
         "objectives": [objective_data(o) for o in tree.objectives],
         "actions": [
             {
@@ -582,6 +600,9 @@ def plan_content(pk: int) -> dict:
                 "description": a.description,
                 "lead_department": a.lead_department,
                 "contact_person": a.contact_person,
+                "partners": a.partners,
+                "stakeholders": a.stakeholders,
+                "weight": _num(a.weight),
                 "starts_on": _date(a.starts_on),
                 "ends_on": _date(a.ends_on),
                 "estimated_cost": _num(a.estimated_cost),
@@ -600,6 +621,24 @@ def plan_content(pk: int) -> dict:
                         "owner": r.owner,
                     }
                     for r in a.risks.all()
+                ],
+                "outputs": [
+                    {
+                        "name": o.name,
+                        "unit": o.unit,
+                        "target": _num(o.target),
+                        "achieved": _num(o.achieved),
+                    }
+                    for o in a.outputs.all()
+                ],
+                "tests": [
+                    {
+                        "title": t.title,
+                        "tried_from": _date(t.tried_from),
+                        "tried_until": _date(t.tried_until),
+                        "learned": t.learned,
+                    }
+                    for t in a.tests.all()
                 ],
             }
             for a in tree.actions
@@ -665,3 +704,28 @@ def network_plans(network, viewer) -> list[PlanSummary]:
             )
         )
     return summaries
+
+
+def visible_baseline(plan: Plan, viewer) -> dict:
+    """The plan's baseline as the viewer may see it: publishing a plan does not publish the
+    maturity assessment or the services index the city keeps private (one or two queries)."""
+    from di4c.maturity.models import Assessment
+
+    baseline = dict(plan.baseline or {})
+    maturity = baseline.get("maturity")
+    if maturity:
+        assessment = (
+            Assessment.objects.filter(pk=maturity.get("assessment"))
+            .select_related("organisation")
+            .first()
+        )
+        if assessment is None or not viewer.has_perm("maturity.view_assessment", assessment):
+            baseline["maturity"] = None
+    if baseline.get("services") and not viewer.has_perm("services.view_index", plan.organisation):
+        baseline["services"] = None
+    return baseline
+
+
+def sees_contacts(viewer, plan: Plan) -> bool:
+    """Contact e-mails are for the people who work on the plan, not for every reader."""
+    return viewer.has_perm("plans.comment_plan", plan)

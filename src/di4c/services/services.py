@@ -72,7 +72,10 @@ def service_save(
 def service_delete(*, actor, service: PublicService) -> None:
     require_perm(actor, "services.edit_catalogue", service.organisation)
     service._history_user = actor
+    organisation = service.organisation
     service.delete()
+    # The city's index changed: plan indicators bound to it follow.
+    plan_indicators_sync(organisation)
 
 
 @transaction.atomic

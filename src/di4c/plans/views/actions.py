@@ -34,7 +34,7 @@ def action_table(request, pk):
         "status": request.GET.get("status")
         if request.GET.get("status") in ActionStatus.values
         else "",
-        "department": request.GET.get("department", "")[:200],
+        "department": request.GET.get("department", "")[:200].replace("\x00", ""),
         "q": request.GET.get("q", "")[:200].replace("\x00", ""),
         "unsecured": request.GET.get("unsecured") == "1",
         "sort": request.GET.get("sort", "code"),
@@ -120,7 +120,11 @@ def action_form(request, pk, action_pk=None):
             "status_changes": action.status_changes.select_related("changed_by")[:20]
             if action
             else [],
-            "comments": action.comments.select_related("author")[:50] if action else [],
+            "comments": (
+                action.comments.select_related("author")[:50]
+                if action and request.user.has_perm("plans.comment_plan", plan)
+                else []
+            ),
             "comment_form": forms.CommentForm(),
             **plan_permissions(request, plan),
         },

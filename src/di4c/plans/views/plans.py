@@ -84,7 +84,13 @@ def plan_detail(request, pk):
             "budget": selectors.budget(tree),
             "stale_count": sum(1 for a in tree.actions if selectors.is_stale(a, plan)),
             "snapshots": plan.snapshots.select_related("taken_by"),
-            "comments": plan.comments.filter(action__isnull=True).select_related("author")[:50],
+            # Comments are the working exchange of the city and the network, not public text.
+            "comments": (
+                plan.comments.filter(action__isnull=True).select_related("author")[:50]
+                if perms["can_comment"]
+                else []
+            ),
+            "baseline": selectors.visible_baseline(plan, request.user),
             "transition_form": forms.TransitionForm(),
             "comment_form": forms.CommentForm(),
             "contributors_form": (
@@ -290,7 +296,8 @@ def indicator_form(request, pk, objective_pk, indicator_pk=None):
     plan = readable_plan(request, pk, "plans.edit_plan")
     objective = get_object_or_404(Objective, pk=objective_pk, plan=plan)
     indicator = (
-        get_object_or_404(ResultIndicator, pk=indicator_pk, objective__plan=plan)
+        # The indicator stays with its objective: the URL cannot move it elsewhere.
+        get_object_or_404(ResultIndicator, pk=indicator_pk, objective=objective)
         if indicator_pk
         else None
     )

@@ -1,33 +1,6 @@
-"""Import of a plan's action table from XLSX or CSV, with a preview.
+"""Checking the rows read from the file against the plan, cell by cell, writing nothing."""
 
-One row per action; the first row names the columns, in any order and any case:
-
-    code, objective, title, description, lead_department, contact_person, contact_email,
-    starts_on, ends_on, estimated_cost, status, progress,
-    erdf, esf_plus, digital_europe, rrf, eu_other, national, municipal, private, other,
-    funding_status
-
-`title` and `objective` (the code of one of the plan's objectives) are required. A row whose
-`code` is the code of an action of the plan updates that action; any other row adds one (with
-a generated code when the cell is empty). The funding columns hold each source's amount; they
-replace the action's funding split, whose statuses `funding_status` gives
-("erdf=secured; municipal=planned"; a source not named there is planned).
-
-An empty cell clears a text or a month. An empty cost, status or progress keeps what the
-action has (a new action starts at 0, not started). A column left out of the file leaves that
-field of existing actions alone.
-
-Every row is checked before anything is written (`check`, a fixed number of queries); the
-import (`apply`) writes all rows or, when the user asks for it, only the valid ones, in one
-transaction, together through `services.actions_bulk_save` (permission, codes, versions,
-history, status changes: a fixed number of queries plus one per batch). The file the
-action table exports (`exports.actions_xlsx`) imports again unchanged: a row equal to its
-action writes nothing.
-"""
-
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -35,49 +8,17 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import DataError, IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
-from di4c.core.services import require_perm
 from di4c.core.spreadsheets import FORMULA_STARTS
-from di4c.plans.models import (
-    Action,
-    ActionStatus,
-    FundingKind,
-    FundingStatus,
-    Plan,
-    first_of_month,
-)
-from di4c.plans.services import BulkItemError, actions_bulk_save, funding_problems
-from di4c.services.imports import MAX_BYTES
+from di4c.plans.imports.reading import COLUMNS, FUNDING_COLUMNS, ROW_KEY, _column_name
+from di4c.plans.models import Action, ActionStatus, FundingStatus, Plan, first_of_month
+from di4c.plans.services import funding_problems
 
-FUNDING_COLUMNS = tuple(FundingKind.values)
-COLUMNS = (
-    "code",
-    "objective",
-    "title",
-    "description",
-    "lead_department",
-    "contact_person",
-    "contact_email",
-    "starts_on",
-    "ends_on",
-    "estimated_cost",
-    "status",
-    "progress",
-    *FUNDING_COLUMNS,
-    "funding_status",
-)
-REQUIRED_COLUMNS = ("title", "objective")
 TEXT_COLUMNS = ("code", "title", "description", "lead_department", "contact_person")
 MULTI_LINE_COLUMNS = {"description"}
-MAX_ROWS = 5_000
 MAX_AMOUNT = Decimal("999999999999.99")  # the 14 digits of the model's amounts
-ROW_KEY = "_row"  # the spreadsheet row number kept with the cells (no column has this name)
 CENT = Decimal("0.01")
 
 MONTH_PATTERNS = (
@@ -87,10 +28,6 @@ MONTH_PATTERNS = (
         r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
     ),
 )
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read."""
 
 
 @dataclass
@@ -111,168 +48,6 @@ class Row:
     @property
     def code(self) -> str:
         return self.values.get("code") or (self.action.code if self.action else "")
-
-
-# --- reading the file ---------------------------------------------------------------------
-
-
-def _cell_text(value) -> str:
-    """One cell of a workbook as the text the checks read."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    return str(value).strip()
-
-
-def _xlsx_lines(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - any unreadable workbook is the user's file
-        raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from error
-    try:
-        sheets = [workbook.active, *workbook.worksheets]
-        # The actions' sheet: the first one naming the required columns (a workbook may
-        # carry a sheet of explanations next to the table).
-        for sheet in sheets:
-            lines = _sheet_lines(sheet)
-            header = {_column_name(cell) for cell in lines[0][1]} if lines else set()
-            if set(REQUIRED_COLUMNS) <= header:
-                return lines
-        return _sheet_lines(workbook.active)
-    except ImportFileError:
-        raise
-    except Exception as error:  # noqa: BLE001 - a damaged workbook
-        raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from error
-    finally:
-        workbook.close()
-
-
-def _sheet_lines(sheet) -> list[tuple[int, list[str]]]:
-    if sheet is None:
-        return []
-    lines = []
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        line = [_cell_text(cell) for cell in cells]
-        if any(line):
-            lines.append((number, line))
-            if len(lines) > MAX_ROWS + 1:  # the header and one row too many: enough to refuse
-                break
-    return lines
-
-
-def _csv_lines(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(_("Save the CSV file as UTF-8.")) from error
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    # The header names the columns without quoting: its most frequent separator is the file's.
-    delimiter = max(",;\t", key=first_line.count)
-    lines = []
-    try:
-        for number, cells in enumerate(
-            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1
-        ):
-            line = [cell.strip() for cell in cells]
-            if any(line):
-                lines.append((number, line))
-                if len(lines) > MAX_ROWS + 1:
-                    break
-    except csv.Error as error:
-        raise ImportFileError(
-            _("The CSV file cannot be read (%(reason)s).") % {"reason": error}
-        ) from error
-    return lines
-
-
-def _column_name(cell: str) -> str:
-    return re.sub(r"[\s-]+", "_", (cell or "").strip().casefold())
-
-
-def read_rows(upload) -> list[dict]:
-    """The data rows of a CSV or XLSX file as dicts of cell texts keyed by column name, each
-    with its spreadsheet row number under "_row". JSON-serialisable."""
-    name = (getattr(upload, "name", "") or "").lower()
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 10 MB."))
-    data = upload.read()
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 10 MB."))
-    if name.endswith(".xlsx"):
-        lines = _xlsx_lines(data)
-    elif name.endswith(".csv"):
-        lines = _csv_lines(data)
-    else:
-        raise ImportFileError(_("Import a .xlsx or .csv file."))
-    if not lines:
-        raise ImportFileError(_("The file is empty."))
-    header_cells = lines[0][1]
-    data_lines = lines[1:]
-    if len(data_lines) > MAX_ROWS:
-        raise ImportFileError(_("At most %(max)s actions per file.") % {"max": f"{MAX_ROWS:,}"})
-    header = [_column_name(cell) for cell in header_cells]
-    known = [column for column in header if column in COLUMNS]
-    if not known:
-        raise ImportFileError(
-            _(
-                "The first row must name the columns (title, objective, code, …): it names "
-                "none of them."
-            )
-        )
-    unknown = sorted({column for column in header if column and column not in COLUMNS})
-    if unknown:
-        raise ImportFileError(
-            _("Unknown columns: %(columns)s. The columns are: %(known)s.")
-            % {"columns": ", ".join(unknown), "known": ", ".join(COLUMNS)}
-        )
-    duplicates = sorted({column for column in known if known.count(column) > 1})
-    if duplicates:
-        raise ImportFileError(
-            _("These columns appear twice: %(columns)s.") % {"columns": ", ".join(duplicates)}
-        )
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise ImportFileError(
-            _("The file needs the columns %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    if "funding_status" in header and not set(FUNDING_COLUMNS) & set(header):
-        raise ImportFileError(
-            _("The column funding_status needs the columns of the amounts (%(columns)s).")
-            % {"columns": ", ".join(FUNDING_COLUMNS)}
-        )
-    width = max(len(line) for _number, line in lines)
-    header += [""] * (width - len(header))
-    for index, column in enumerate(header):
-        if column:
-            continue
-        if any(index < len(line) and line[index] for _number, line in data_lines):
-            raise ImportFileError(
-                _("Column %(letter)s holds values but has no name in the first row.")
-                % {"letter": get_column_letter(index + 1)}
-            )
-    rows = []
-    for number, line in data_lines:
-        row = {
-            column: line[index] if index < len(line) else ""
-            for index, column in enumerate(header)
-            if column
-        }
-        row[ROW_KEY] = str(number)
-        rows.append(row)
-    return rows
-
-
-# --- checking the rows --------------------------------------------------------------------
 
 
 def _key(text: str) -> str:
@@ -672,131 +447,3 @@ def check(plan: Plan, raw_rows: list[dict]) -> list[Row]:
             taken.add(row.values["code"])
         _check_row(row, context)
     return rows
-
-
-# --- writing ------------------------------------------------------------------------------
-
-
-def _unchanged(row: Row) -> bool:
-    action = row.action
-    if action is None or row.fundings is not None:
-        return False
-    for name, value in row.values.items():
-        if name == "objective":
-            if action.objective_id != value.pk:
-                return False
-            continue
-        current = getattr(action, name)
-        if isinstance(current, str):
-            current = current.replace("\r\n", "\n").strip()  # as the cells are read
-        if current != value:
-            return False
-    return True
-
-
-@transaction.atomic
-def apply(*, actor, plan: Plan, rows: list[Row], only_valid: bool = False) -> dict:
-    """Write the checked rows in one transaction: all of them, or nothing.
-
-    Refuses (ValueError) when a row is bad, unless only_valid is asked. A row equal to its
-    action writes nothing. The rows are written together (services.actions_bulk_save: a
-    fixed number of queries plus one per batch, whatever the number of rows), with history
-    in the actor's name. Should the plan have changed since the check so that a row no
-    longer saves, or should the database refuse the rows, raises ValidationError (naming the
-    row when it is known), and nothing is written.
-    """
-    require_perm(actor, "plans.edit_plan", plan)
-    bad = [row for row in rows if not row.ok]
-    if bad and not only_valid:
-        raise ValueError("The file has bad rows; fix them or import only the valid rows.")
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": len(bad)}
-    to_write = []
-    for row in rows:
-        if not row.ok:
-            continue
-        if _unchanged(row):
-            counts["unchanged"] += 1
-        else:
-            to_write.append(row)
-    if not to_write:
-        return counts
-    try:
-        results = actions_bulk_save(
-            actor=actor,
-            plan=plan,
-            items=[(row.action, row.values, row.fundings) for row in to_write],
-        )
-    except BulkItemError as error:
-        messages = (
-            [f"{name}: {' '.join(texts)}" for name, texts in error.message_dict.items()]
-            if hasattr(error, "error_dict")
-            else error.messages
-        )
-        raise ValidationError(
-            _("Row %(number)s: %(errors)s Nothing has been imported.")
-            % {"number": to_write[error.index].number, "errors": " ".join(messages)}
-        ) from error
-    except (IntegrityError, DataError) as error:
-        # The last guard: the database's constraints (e.g. a code someone took meanwhile).
-        raise ValidationError(
-            _(
-                "The database refused the import (%(reason)s). Nothing has been imported; "
-                "upload the file again to check it against the plan as it is now."
-            )
-            % {"reason": str(error).strip().splitlines()[0] if str(error).strip() else ""}
-        ) from error
-    for result in results:
-        counts[result] += 1
-    return counts
-
-
-DOCUMENTED_COLUMNS = [
-    (
-        "code",
-        gettext_lazy(
-            "the action's code: a row with the code of an action of the plan updates it; "
-            "leave it empty to add an action with the next free code"
-        ),
-    ),
-    ("objective", gettext_lazy("required: the code of one of the plan's objectives")),
-    ("title", gettext_lazy("required: the action's title, one line")),
-    ("description", gettext_lazy("what the action does; line breaks are kept")),
-    ("lead_department, contact_person", gettext_lazy("who leads the action, one line each")),
-    ("contact_email", gettext_lazy("the e-mail address that receives the reminders")),
-    (
-        "starts_on, ends_on",
-        gettext_lazy("the first and last month, as YYYY-MM (a date is kept as its month)"),
-    ),
-    (
-        "estimated_cost",
-        gettext_lazy("in EUR, e.g. 12000 or 12000.50; empty keeps the action's cost"),
-    ),
-    (
-        "status",
-        gettext_lazy(
-            "not_started, on_track, delayed, done or cancelled (or their names, e.g. On track); "
-            "empty keeps the action's status"
-        ),
-    ),
-    (
-        "progress",
-        gettext_lazy(
-            "a whole number from 0 to 100; a done action is at 100; empty keeps the "
-            "action's progress"
-        ),
-    ),
-    (
-        ", ".join(FUNDING_COLUMNS),
-        gettext_lazy(
-            "the amount in EUR from each source; together they add up to the estimated cost "
-            "and replace the action's funding split"
-        ),
-    ),
-    (
-        "funding_status",
-        gettext_lazy(
-            "each source's status, e.g. “erdf=secured; municipal=applied”; a source not "
-            "named is planned"
-        ),
-    ),
-]
