@@ -418,3 +418,65 @@ def test_public_page_speaks_the_citys_language(demo_plans, client):
     client.cookies["di4c_language"] = "en"
     response = client.get(f"/plans/{plan.pk}/public/")
     assert "Progress of the plan" in response.content.decode()
+
+
+# --- review fixes -------------------------------------------------------------------------
+
+
+def test_a_form_without_its_version_is_refused(botosani_plan, client_as, demo_user):
+    services.plan_update(
+        actor=demo_user("botosani-coordinator"),
+        plan=botosani_plan,
+        base_version=botosani_plan.version,
+        data={"title": "The coordinator's title"},
+    )
+    response = client_as("botosani-editor").post(
+        _url(botosani_plan, "edit/"),
+        {"title": "Overwritten?", "update_cycle": 3, "weighting": "auto", "language": "en"},
+    )
+    assert response.status_code == 200
+    assert "Reload the page before saving" in response.content.decode()
+    assert Plan.objects.get(pk=botosani_plan.pk).title == "The coordinator's title"
+
+
+@pytest.mark.parametrize("month", ["0000-05", "9999-12", "0202-01", "2024-13", "abc"])
+def test_odd_months_are_form_errors(botosani_plan, client_as, month):
+    form = {
+        "objective": botosani_plan.objectives.first().pk,
+        "title": "Odd month",
+        "starts_on": month,
+        "estimated_cost": "0",
+        "status": "not_started",
+        "progress": "0",
+        "weight": "1",
+        **_empty_formsets(),
+    }
+    response = client_as("botosani-editor").post(_url(botosani_plan, "actions/new/"), form)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Give a year between 1990 and 2100." in page or "Give a month as YYYY-MM" in page
+    assert not Action.objects.filter(title="Odd month").exists()
+
+
+def test_published_plan_keeps_comments_and_private_baseline_to_itself(
+    botosani_plan, client, demo_user
+):
+    services.comment_add(actor=demo_user("lead-expert"), plan=botosani_plan, text="Internal.")
+    services.plan_publish(actor=demo_user("botosani-coordinator"), plan=botosani_plan, public=True)
+    client.logout()
+    page = client.get(_url(botosani_plan)).content.decode()
+    assert "Botoșani Digital 2030" in page
+    assert "Internal." not in page
+    # The city has not published its assessment: its scores stay out of the public plan.
+    assert 'data-testid="baseline-overall"' not in page
+    action = botosani_plan.actions.get(code="A1")
+    assert (
+        "Internal." not in client.get(_url(botosani_plan, f"actions/{action.pk}/")).content.decode()
+    )
+
+
+def test_an_indicator_cannot_be_moved_by_the_url(botosani_plan, client_as):
+    indicator = botosani_plan.objectives.get(code="SO1").indicators.get()
+    other = botosani_plan.objectives.get(code="SO2")
+    url = _url(botosani_plan, f"objectives/{other.pk}/indicators/{indicator.pk}/")
+    assert client_as("botosani-editor").get(url).status_code == 404

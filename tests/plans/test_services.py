@@ -719,3 +719,99 @@ def test_the_reminder_command(botosani_plan, botosani_editor):
     call_command("plans_remind", stdout=out)
     assert out.getvalue().strip() == "1 reminder(s) sent."
     assert mail.outbox[0].subject == "Update due: A3 Action number 3"
+
+
+# --- review fixes -------------------------------------------------------------------------
+
+
+def test_roll_up_by_cost_unless_weights_are_set(demo, botosani, botosani_editor):
+    plan = services.plan_create(
+        actor=botosani_editor, organisation=botosani, network=demo, title="Auto"
+    )
+    assert plan.weighting == Weighting.AUTO
+    so1 = services.objective_save(actor=botosani_editor, plan=plan, data={"title": "One"})
+    _action(plan, botosani_editor, so1, "A1", 0, 0)
+    second = _action(plan, botosani_editor, so1, "A2", 1000, 100)
+    assert selectors.rollup(selectors.plan_tree(plan)).plan == Decimal("100.0")  # by cost
+    services.action_save(
+        actor=botosani_editor,
+        plan=plan,
+        action=second,
+        base_version=second.version,
+        data={"weight": Decimal(3)},
+    )
+    # Weights set: A1 counts 1, A2 counts 3, whatever they cost.
+    assert selectors.rollup(selectors.plan_tree(plan)).plan == Decimal("75.0")
+
+
+def test_years_out_of_range_are_refused(botosani_plan, botosani_editor):
+    with pytest.raises(ValidationError) as error:
+        services.action_save(
+            actor=botosani_editor,
+            plan=botosani_plan,
+            data={
+                "objective": botosani_plan.objectives.first(),
+                "title": "Far future",
+                "starts_on": dt.date(9999, 12, 1),
+            },
+        )
+    assert "Give a year between 1990 and 2100." in error.value.message_dict["starts_on"]
+    # Even a date stored before the rule cannot break the plan's pages.
+    Action.objects.filter(plan=botosani_plan, code="A1").update(
+        starts_on=dt.date(9999, 11, 1), ends_on=dt.date(9999, 12, 1)
+    )
+    tree = selectors.plan_tree(botosani_plan)
+    assert selectors.budget(tree).total_cost == Decimal(60000)
+    assert selectors.timeline(tree) is not None
+
+
+def test_one_indicator_per_service_however_many_clicks(demo, botosani, botosani_editor):
+    plan = services.plan_create(
+        actor=botosani_editor, organisation=botosani, network=demo, title="Clicks"
+    )
+    service = botosani.public_services.filter(level__lt=3).order_by("name").first()
+    first = services.action_from_service(actor=botosani_editor, plan=plan, service=service)
+    second = services.action_from_service(actor=botosani_editor, plan=plan, service=service)
+    assert first.pk != second.pk and first.objective == second.objective
+    assert first.objective.indicators.filter(binding=Binding.SERVICE_UPTAKE).count() == 1
+
+
+def test_removing_a_service_updates_the_index_and_freezes_its_series(
+    demo, botosani, botosani_editor
+):
+    from di4c.services import services as service_writes
+
+    plan = services.plan_create(
+        actor=botosani_editor, organisation=botosani, network=demo, title="Removal"
+    )
+    service = botosani.public_services.filter(level__lt=3).order_by("name").first()
+    action = services.action_from_service(actor=botosani_editor, plan=plan, service=service)
+    uptake = action.objective.indicators.get(binding=Binding.SERVICE_UPTAKE)
+    online = services.indicator_save(
+        actor=botosani_editor,
+        objective=action.objective,
+        data={"name": "Online share", "binding": Binding.SERVICES_ONLINE},
+    )
+    series = list(uptake.measurements.values_list("measured_on", "value"))
+    before = online.measurements.order_by("measured_on").last().value
+
+    service_writes.service_delete(actor=botosani_editor, service=service)
+
+    assert list(uptake.measurements.values_list("measured_on", "value")) == series
+    after = online.measurements.order_by("measured_on").last().value
+    assert after != before  # one offline service fewer: a higher share online
+
+
+def test_decision_reference_is_one_line(botosani_plan, botosani_editor):
+    plan = services.plan_transition(
+        actor=botosani_editor, plan=botosani_plan, status=PlanStatus.SUBMITTED
+    )
+    with pytest.raises(ValidationError) as error:
+        services.plan_transition(
+            actor=botosani_editor,
+            plan=plan,
+            status=PlanStatus.ADOPTED,
+            adopted_on=dt.date(2022, 9, 29),
+            adoption_reference="HCL 312\nand more",
+        )
+    assert "adoption_reference" in error.value.message_dict

@@ -71,14 +71,16 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
-    def clean_version(self):
-        version = self.cleaned_data.get("version")
-        if self.instance.pk and version is None:
-            # Without it, the save could silently overwrite someone else's changes.
-            raise forms.ValidationError(
-                _("Reload the page before saving: the form does not say which version it edits.")
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") is None:
+            # Without it, the save could silently overwrite someone else's changes. Shown above
+            # the form: the field itself is hidden.
+            self.add_error(
+                None,
+                _("Reload the page before saving: the form does not say which version it edits."),
             )
-        return version
+        return cleaned
 
     def base_version(self) -> int | None:
         return self.cleaned_data.get("version") if self.instance.pk else None
