@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from di4c.accounts.services import api_token_create
+from di4c.maturity.models import Assessment
 from di4c.plans import services
 from di4c.plans.models import Action, Measurement, Objective, Plan
 from tests.plans.conftest import build_plan
@@ -919,3 +920,79 @@ def test_documents_download(client, botosani_plan, editor, suffix, content_type,
     )
     assert response.content.startswith(magic)
     assert client.get(f"/api/v1/plans/{botosani_plan.pk}/{suffix}").status_code == 404
+
+
+# --- what each reader may see -------------------------------------------------------------------
+
+
+def publish_with_a_private_assessment(plan, demo_user):
+    """The plan published by its city; the assessment its baseline was taken from is not."""
+    Assessment.objects.filter(pk=plan.baseline["maturity"]["assessment"]).update(is_public=False)
+    return publish(plan, demo_user)
+
+
+def test_detail_keeps_an_unpublished_assessment_out_of_the_baseline(
+    client, botosani_plan, editor, demo_user
+):
+    plan = publish_with_a_private_assessment(botosani_plan, demo_user)
+    url = f"/api/v1/plans/{plan.pk}"
+
+    visitor = client.get(url)
+    assert visitor.status_code == 200
+    assert visitor.json()["baseline"]["maturity"] is None
+    assert plan.baseline["maturity"]["overall"] not in visitor.content.decode()
+    maturity = client.get(url, **editor).json()["baseline"]["maturity"]
+    assert maturity["overall"] == plan.baseline["maturity"]["overall"]
+    assert [d["score"] for d in maturity["dimensions"]] == [
+        d["score"] for d in plan.baseline["maturity"]["dimensions"]
+    ]
+
+
+def _contact_emails(data: bytes) -> list:
+    import io
+
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    column = rows[0].index("contact_email")  # the column stays: it is the import format
+    return [row[column] for row in rows[1:]]
+
+
+def test_documents_hold_only_what_the_reader_may_see(
+    client, botosani_plan, editor, demo_user, token_for
+):
+    import io
+
+    import docx
+    import pypdf
+
+    plan = publish_with_a_private_assessment(botosani_plan, demo_user)
+    url = f"/api/v1/plans/{plan.pk}"
+
+    def word_text(headers) -> str:
+        document = docx.Document(io.BytesIO(client.get(f"{url}/export.docx", **headers).content))
+        cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+
+    def pdf_text(headers) -> str:
+        data = client.get(f"{url}/export.pdf", **headers).content
+        return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+    visitor = word_text({})
+    assert "Overall score" not in visitor and "andrei@example.org" not in visitor
+    assert "Andrei Ionescu" in visitor
+    visitor = pdf_text({})
+    assert "Overall score" not in visitor and "andrei@example.org" not in visitor
+    # A partner city reads the validated assessment, not the e-mails of the leads.
+    messina = token_for("messina-editor")
+    partner = word_text(messina)
+    assert "Overall score" in partner and "andrei@example.org" not in partner
+    for reader in ({}, messina):
+        actions = client.get(f"{url}/actions.xlsx", **reader).content
+        assert _contact_emails(actions) == [None] * 3
+
+    text = word_text(editor)
+    assert "Overall score" in text and "Andrei Ionescu <andrei@example.org>" in text
+    assert "Overall score" in pdf_text(editor)
+    actions = client.get(f"{url}/actions.xlsx", **editor).content
+    assert _contact_emails(actions) == ["andrei@example.org"] * 3

@@ -7,12 +7,15 @@ import docx
 import openpyxl
 import pypdf
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from di4c.plans import exports
+from di4c.maturity.models import Assessment
+from di4c.plans import exports, services
 from di4c.plans.models import Funding, FundingKind
+from di4c.services.models import IndexPublication
 from tests.plans.conftest import build_plan
 
 SECTIONS = [
@@ -261,13 +264,21 @@ def test_control_characters_do_not_break_the_documents(botosani_plan):
     assert workbook.active["D2"].value == "Step onestep two"
 
 
-def test_plan_docx_queries_do_not_grow_with_the_plan(botosani, demo, botosani_editor):
+@pytest.mark.parametrize("reader", [None, "botosani-editor", "visitor"])
+def test_plan_docx_queries_do_not_grow_with_the_plan(
+    botosani, demo, botosani_editor, demo_user, reader
+):
+    def viewer():  # a fresh one each time: a user caches the roles it has read
+        return AnonymousUser() if reader == "visitor" else reader and demo_user(reader)
+
     small = build_plan(botosani_editor, botosani, demo, actions=3)
+    reader_of_small = viewer()
     with CaptureQueriesContext(connection) as small_queries:
-        exports.plan_docx(small)
+        exports.plan_docx(small, viewer=reader_of_small)
     large = build_plan(botosani_editor, botosani, demo, actions=30)
+    reader_of_large = viewer()
     with CaptureQueriesContext(connection) as large_queries:
-        data = exports.plan_docx(large)
+        data = exports.plan_docx(large, viewer=reader_of_large)
 
     assert len(large_queries) == len(small_queries)
     assert len(_rows(_table_with_header(_docx(data), "Code", "Title"))) == 30
@@ -428,3 +439,141 @@ def test_pdf_in_romanian(botosani_plan):
         text = _pdf_text(exports.plan_pdf(botosani_plan))
 
     assert "60.000" in text and "€60,000" not in text
+
+
+# --- what each reader may see ---------------------------------------------------------------
+
+EMAIL = "andrei@example.org"  # the fixture's contact e-mail of every action
+
+
+def _published_with_a_private_assessment(plan, demo_user, *, index_public: bool):
+    """The plan published by its city; the assessment its baseline was taken from is not, and
+    the services index only if `index_public`."""
+    Assessment.objects.filter(pk=plan.baseline["maturity"]["assessment"]).update(is_public=False)
+    IndexPublication.objects.update_or_create(
+        organisation=plan.organisation, defaults={"is_public": index_public}
+    )
+    services.plan_publish(actor=demo_user("botosani-coordinator"), plan=plan, public=True)
+    return plan
+
+
+def _all_text(document) -> str:
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def _headings(document, level: int) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def _maturity_shown(document) -> bool:
+    first_cells = [table.rows[0].cells[0].text for table in document.tables]
+    overall = any(p.text.startswith("Overall score: ") for p in document.paragraphs)
+    shown = [
+        overall,
+        "Dimension" in first_cells,
+        len(document.inline_shapes) == 1,
+        "Digital maturity" in _headings(document, 3),
+    ]
+    assert len(set(shown)) == 1, shown  # all of it or nothing
+    return shown[0]
+
+
+def test_word_keeps_an_unpublished_assessment_from_visitors(botosani_plan, demo_user):
+    plan = _published_with_a_private_assessment(botosani_plan, demo_user, index_public=True)
+    year = plan.baseline["services"]["year"]
+
+    visitor = _docx(exports.plan_docx(plan, viewer=AnonymousUser()))
+    assert not _maturity_shown(visitor)
+    assert plan.baseline["maturity"]["overall"] not in _all_text(visitor)
+    texts = [p.text for p in visitor.paragraphs]
+    assert "Figures the city has not published are left out." in texts
+    # The services index is published: the visitor reads it.
+    assert f"Digitalisation of public services ({year})" in _headings(visitor, 3)
+
+    editor = _docx(exports.plan_docx(plan, viewer=demo_user("botosani-editor")))
+    assert _maturity_shown(editor)
+    overall = f"{float(plan.baseline['maturity']['overall']):.1f} / 100"
+    assert _fact(editor, "Overall score") == overall
+    assert "Figures the city has not published are left out." not in [
+        p.text for p in editor.paragraphs
+    ]
+
+
+def test_word_of_a_baseline_the_city_published_nothing_of(botosani_plan, demo_user):
+    plan = _published_with_a_private_assessment(botosani_plan, demo_user, index_public=False)
+
+    visitor = _docx(exports.plan_docx(plan, viewer=AnonymousUser()))
+    assert not _maturity_shown(visitor)
+    assert not any(h.startswith("Digitalisation of public") for h in _headings(visitor, 3))
+    texts = [p.text for p in visitor.paragraphs]
+    assert "The city has not published these figures." in texts
+    assert "No baseline has been taken yet." not in texts  # it has been, it is not public
+
+
+def test_word_leaves_the_leads_e_mails_to_the_city_and_network(botosani_plan, demo_user):
+    plan = _published_with_a_private_assessment(botosani_plan, demo_user, index_public=False)
+
+    for reader in (AnonymousUser(), demo_user("messina-editor")):
+        document = _docx(exports.plan_docx(plan, viewer=reader))
+        assert EMAIL not in _all_text(document), reader
+        assert _fact(document, "Contact person") == "Andrei Ionescu"
+    for reader in ("botosani-editor", "lead-expert"):
+        document = _docx(exports.plan_docx(plan, viewer=demo_user(reader)))
+        assert _fact(document, "Contact person") == f"Andrei Ionescu <{EMAIL}>", reader
+    # Without a reader (internal uses): everything.
+    assert _fact(_docx(exports.plan_docx(plan)), "Contact person") == f"Andrei Ionescu <{EMAIL}>"
+
+
+def test_pdf_keeps_the_unpublished_assessment_and_e_mails_from_visitors(botosani_plan, demo_user):
+    plan = _published_with_a_private_assessment(botosani_plan, demo_user, index_public=False)
+
+    data = exports.plan_pdf(plan, viewer=AnonymousUser())
+    text = _pdf_text(data)
+    assert "Overall score" not in text and "Dimension" not in text
+    assert "The city has not published these figures." in text
+    assert EMAIL not in text and "Andrei Ionescu" in text
+    assert not [image for page in pypdf.PdfReader(io.BytesIO(data)).pages for image in page.images]
+
+    data = exports.plan_pdf(plan, viewer=demo_user("botosani-editor"))
+    text = _pdf_text(data)
+    assert "Overall score" in text and EMAIL in text
+    assert [image for page in pypdf.PdfReader(io.BytesIO(data)).pages for image in page.images]
+
+
+def _contact_emails(data: bytes) -> list:
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    column = rows[0].index("contact_email")  # the column stays: it is the import format
+    return [row[column] for row in rows[1:]]
+
+
+def test_actions_xlsx_leaves_the_e_mail_cells_empty_for_readers(botosani_plan, demo_user):
+    plan = _published_with_a_private_assessment(botosani_plan, demo_user, index_public=False)
+
+    assert _contact_emails(exports.actions_xlsx(plan, viewer=AnonymousUser())) == [None] * 3
+    messina = demo_user("messina-editor")
+    assert _contact_emails(exports.actions_xlsx(plan, viewer=messina)) == [None] * 3
+    editor = demo_user("botosani-editor")
+    assert _contact_emails(exports.actions_xlsx(plan, viewer=editor)) == [EMAIL] * 3
+    assert _contact_emails(exports.actions_xlsx(plan)) == [EMAIL] * 3
+    budget = openpyxl.load_workbook(io.BytesIO(exports.budget_xlsx(plan, viewer=AnonymousUser())))
+    assert budget.sheetnames == ["By source", "By year", "Actions"]
+
+
+def test_a_visitor_downloads_only_what_the_city_published(botosani_plan, demo_user, client):
+    plan = _published_with_a_private_assessment(botosani_plan, demo_user, index_public=False)
+
+    response = client.get(f"/plans/{plan.pk}/plan.docx")
+    assert response.status_code == 200
+    document = _docx(response.content)
+    assert not _maturity_shown(document)
+    assert EMAIL not in _all_text(document)
+    response = client.get(f"/plans/{plan.pk}/actions.xlsx")
+    assert _contact_emails(response.content) == [None] * 3
+
+    client.force_login(demo_user("botosani-editor"))
+    document = _docx(client.get(f"/plans/{plan.pk}/plan.docx").content)
+    assert _maturity_shown(document)
+    assert EMAIL in _all_text(document)
+    response = client.get(f"/plans/{plan.pk}/actions.xlsx")
+    assert _contact_emails(response.content) == [EMAIL] * 3

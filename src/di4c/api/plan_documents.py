@@ -1,5 +1,5 @@
 """Downloads of a plan: the plan as Word or PDF, its action table and budget as Excel workbooks.
-A plan the reader may not see is a 404."""
+A plan the reader may not see is a 404; the documents hold only what the reader may see."""
 
 from django.http import HttpResponse
 from ninja import Router
@@ -31,7 +31,9 @@ def _document(request, pk: int, maker: str, suffix: str, content_type: str) -> H
     plan = readable_plan(request, pk)
     from di4c.plans import exports
 
-    response = HttpResponse(getattr(exports, maker)(plan), content_type=content_type)
+    # The reader's documents: without what the city keeps from them (baseline, contacts).
+    content = getattr(exports, maker)(plan, viewer=request.user)
+    response = HttpResponse(content, content_type=content_type)
     name = f"{plan.organisation.slug}-{plan.network.slug}-{suffix}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -142,7 +142,11 @@ class PlanOut(Schema):
     vision_headline: str
     vision_story: str
     context: str
-    baseline: dict
+    baseline: dict = Field(
+        ...,
+        description="Where the city stood: its maturity assessment and services index, each "
+        "null if the reader may not see it (the city has not published it)",
+    )
     baseline_taken_at: dt.datetime | None
     status: str
     next_statuses: list[str]
@@ -244,7 +248,7 @@ class ActionOut(ActionRowOut):
     @staticmethod
     def resolve_contact_email(obj, context):
         user = context["request"].user
-        return obj.contact_email if user.has_perm("plans.comment_plan", obj.plan) else None
+        return obj.contact_email if selectors.sees_contacts(user, obj.plan) else None
 
     @staticmethod
     def resolve_fundings(obj):

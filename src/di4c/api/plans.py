@@ -146,7 +146,9 @@ def _budget_out(money: selectors.Budget) -> dict:
     }
 
 
-def _plan_out(plan: Plan) -> dict:
+def _plan_out(plan: Plan, viewer) -> dict:
+    """The plan as `viewer` may read it: the baseline without the parts the city has not
+    published (its maturity assessment, its services index)."""
     tree = selectors.plan_tree(plan)
     progress = selectors.rollup(tree)
     return {
@@ -158,7 +160,6 @@ def _plan_out(plan: Plan) -> dict:
                 "vision_headline",
                 "vision_story",
                 "context",
-                "baseline",
                 "baseline_taken_at",
                 "status",
                 "adopted_on",
@@ -170,6 +171,7 @@ def _plan_out(plan: Plan) -> dict:
                 "version",
             )
         },
+        "baseline": selectors.visible_baseline(plan, viewer),
         "organisation": plan.organisation.slug,
         "organisation_name": plan.organisation.display_name,
         "network": plan.network.slug,
@@ -206,7 +208,7 @@ def list_plans(request, organisation: str | None = None, network: str | None = N
 @router.get("/plans/{pk}", response={200: PlanOut, **READ}, auth=optional_auth)
 def get_plan(request, pk: int):
     """The plan with its objective tree, progress rolled up and budget."""
-    return _plan_out(readable_plan(request, pk))
+    return _plan_out(readable_plan(request, pk), request.user)
 
 
 @router.post("/plans", response={201: PlanOut, **WRITE}, auth=token_or_session)
@@ -224,7 +226,7 @@ def create_plan(request, payload: PlanCreate):
         title=payload.title,
         language=payload.language,
     )
-    return Status(201, _plan_out(selectors.plan_detail(plan.pk)))
+    return Status(201, _plan_out(selectors.plan_detail(plan.pk), request.user))
 
 
 @router.patch(
@@ -239,8 +241,8 @@ def patch_plan(request, pk: int, payload: PlanPatch):
     try:
         services.plan_update(actor=request.auth, plan=plan, data=data, base_version=version)
     except services.EditConflict as conflict:
-        return conflict_response(conflict, _plan_out(selectors.plan_detail(pk)))
-    return _plan_out(selectors.plan_detail(pk))
+        return conflict_response(conflict, _plan_out(selectors.plan_detail(pk), request.user))
+    return _plan_out(selectors.plan_detail(pk), request.user)
 
 
 @router.post("/plans/{pk}/status", response={200: PlanOut, **WRITE}, auth=token_or_session)
@@ -253,7 +255,7 @@ def change_status(request, pk: int, payload: StatusIn):
         adopted_on=payload.adopted_on,
         adoption_reference=payload.adoption_reference,
     )
-    return _plan_out(selectors.plan_detail(pk))
+    return _plan_out(selectors.plan_detail(pk), request.user)
 
 
 @router.post("/plans/{pk}/publish", response={200: PlanOut, **WRITE}, auth=token_or_session)
@@ -262,7 +264,7 @@ def publish_plan(request, pk: int, payload: PublishIn):
     services.plan_publish(
         actor=request.auth, plan=readable_plan(request, pk), public=payload.is_public
     )
-    return _plan_out(selectors.plan_detail(pk))
+    return _plan_out(selectors.plan_detail(pk), request.user)
 
 
 # --- objectives ---------------------------------------------------------------------------------

@@ -153,7 +153,26 @@ class PlanSnapshot(models.Model):
         return f"{self.plan} – {self.get_status_display()} – {self.taken_at:%Y-%m-%d}"
 
 
-class Objective(models.Model):
+class CreatedFromGap(models.Model):
+    """The closed loop: the maturity indicator or the service an objective or action was
+    created from (services.objective_from_gap, action_from_gap, action_from_service)."""
+
+    source_indicator = models.ForeignKey(
+        "maturity.Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_service = models.ForeignKey(
+        "services.PublicService",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Objective(CreatedFromGap):
     """A strategic objective (no parent) or a specific objective (under a strategic one):
     the problem tree flipped into objectives."""
 
@@ -171,17 +190,6 @@ class Objective(models.Model):
     problem = models.TextField(_("the problem it answers"), blank=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    # The closed loop: the maturity indicator or service this objective was created from.
-    source_indicator = models.ForeignKey(
-        "maturity.Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    source_service = models.ForeignKey(
-        "services.PublicService",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
@@ -233,7 +241,7 @@ def first_of_month(value: dt.date | None) -> dt.date | None:
     return value.replace(day=1) if value else None
 
 
-class Action(models.Model):
+class Action(CreatedFromGap):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     # CASCADE so that a whole plan can be deleted; services.objective_delete refuses to delete
     # an objective that still has actions.
@@ -279,16 +287,6 @@ class Action(models.Model):
         help_text=_("Used when the plan rolls progress up by weight."),
     )
     position = models.PositiveSmallIntegerField(default=0)
-    source_indicator = models.ForeignKey(
-        "maturity.Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    source_service = models.ForeignKey(
-        "services.PublicService",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     progress_updated_at = models.DateTimeField(_("last progress update"), default=timezone.now)
     reminded_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -38,17 +38,23 @@ def _dimension_name(dimension: dict) -> str:
     return (dimension.get("name_i18n") or {}).get(current_language()) or dimension["name"]
 
 
-def _baseline_blocks(plan) -> list[dict]:
-    baseline = plan.baseline or {}
+def _baseline_blocks(taken: dict, baseline: dict) -> list[dict]:
+    """The baseline as taken (`taken`) and as the reader may see it (`baseline`, the same or
+    with the maturity and/or services parts the city has not published set to None): the
+    parts left out are said to be unpublished, not missing."""
     maturity, services = baseline.get("maturity"), baseline.get("services")
     blocks = [_heading(_("Baseline"))]
-    if not maturity and not services:
+    if not taken.get("maturity") and not taken.get("services"):
         return [*blocks, _note(_("No baseline has been taken yet."))]
     taken_on = dt.date.fromisoformat(baseline["taken_on"]) if baseline.get("taken_on") else None
     if taken_on:
         blocks.append(
             _note(_("Taken from the platform's figures on %(date)s.") % {"date": _date(taken_on)})
         )
+    if not maturity and not services:
+        return [*blocks, _note(_("The city has not published these figures."))]
+    if (taken.get("maturity") and not maturity) or (taken.get("services") and not services):
+        blocks.append(_note(_("Figures the city has not published are left out.")))
     if maturity:
         validated = dt.date.fromisoformat(maturity["validated_on"])
         dimensions = [(_dimension_name(d), d["score"]) for d in maturity.get("dimensions", [])]
@@ -185,9 +191,9 @@ def _funding_text(action) -> str:
     return "; ".join(parts)
 
 
-def _action_blocks(action) -> list[dict]:
+def _action_blocks(action, contacts: bool) -> list[dict]:
     contact = action.contact_person
-    if action.contact_email:
+    if contacts and action.contact_email:
         contact = f"{contact} <{action.contact_email}>" if contact else action.contact_email
     blocks = [_heading(f"{action.code} {action.title}")]
     blocks += _texts([(_("Description"), action.description)])
@@ -405,10 +411,20 @@ def _monitoring_blocks(tree) -> list[dict]:
     return blocks
 
 
-def plan_report(plan) -> dict:
+def plan_report(plan, *, viewer=None) -> dict:
     """Everything the plan's Word and PDF documents show, formatted in the active language:
-    the cover and eight sections of blocks. A fixed number of queries whatever the plan size."""
+    the cover and eight sections of blocks. A fixed number of queries whatever the plan size.
+
+    With a `viewer`, only what they may read: the baseline's parts the city has not published
+    and the contact e-mails of the action leads are left out for them. Without one, everything
+    (for internal uses, not for a reader)."""
     plan = selectors.plan_detail(plan.pk)
+    taken = plan.baseline or {}
+    if viewer is None:
+        baseline, contacts = taken, True
+    else:
+        baseline = selectors.visible_baseline(plan, viewer)
+        contacts = selectors.sees_contacts(viewer, plan)
     tree = selectors.plan_tree(plan)
     progress = selectors.rollup(tree)
     money = selectors.budget(tree)
@@ -463,13 +479,15 @@ def plan_report(plan) -> dict:
             )
         ),
     ]
-    implementation = [block for action in tree.actions for block in _action_blocks(action)]
+    implementation = [
+        block for action in tree.actions for block in _action_blocks(action, contacts)
+    ]
 
     no_objective = [_note(_("No objective has been set yet."))]
     no_action = [_note(_("No action has been entered yet."))]
     sections = [
         (_("Vision"), vision, False),
-        (_("Context and baseline"), context + _baseline_blocks(plan), False),
+        (_("Context and baseline"), context + _baseline_blocks(taken, baseline), False),
         (_("Objectives"), objectives or no_objective, False),
         (_("Action table"), action_table if tree.actions else no_action, True),
         (_("Implementation framework"), implementation or no_action, False),

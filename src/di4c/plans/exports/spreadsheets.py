@@ -48,8 +48,9 @@ def _money_columns(sheet, columns: list[int]) -> None:
             row[index].number_format = MONEY_FORMAT
 
 
-def action_rows(tree) -> list[list]:
-    """One row per action in the ACTION_COLUMNS layout (not yet made safe for a sheet)."""
+def action_rows(tree, *, contacts: bool = True) -> list[list]:
+    """One row per action in the ACTION_COLUMNS layout (not yet made safe for a sheet);
+    without `contacts`, the contact_email cells are empty."""
     rows = []
     for action in tree.actions:
         amounts: dict[str, Decimal] = defaultdict(Decimal)
@@ -67,7 +68,7 @@ def action_rows(tree) -> list[list]:
                 action.description,
                 action.lead_department,
                 action.contact_person,
-                action.contact_email,
+                action.contact_email if contacts else None,
                 _yyyy_mm(action.starts_on),
                 _yyyy_mm(action.ends_on),
                 _num(action.estimated_cost),
@@ -82,14 +83,17 @@ def action_rows(tree) -> list[list]:
     return rows
 
 
-def actions_xlsx(plan) -> bytes:
-    """The action table, one row per action; the same layout imports again."""
+def actions_xlsx(plan, *, viewer=None) -> bytes:
+    """The action table, one row per action; the same layout imports again. With a `viewer`
+    who may not see the action leads' e-mails (`selectors.sees_contacts`), the contact_email
+    column stays but its cells are empty; without one, everything (internal uses)."""
     tree = selectors.plan_tree(plan)
+    contacts = viewer is None or selectors.sees_contacts(viewer, plan)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Actions"
     sheet.append(ACTION_COLUMNS)
-    for row in safe_rows(action_rows(tree)):
+    for row in safe_rows(action_rows(tree, contacts=contacts)):
         sheet.append(row)
     first_money = ACTION_COLUMNS.index("estimated_cost")
     _money_columns(sheet, [first_money, *[ACTION_COLUMNS.index(kind) for kind in FUNDING_COLUMNS]])
@@ -98,8 +102,10 @@ def actions_xlsx(plan) -> bytes:
     return _workbook_bytes(workbook)
 
 
-def budget_xlsx(plan) -> bytes:
-    """The budget: by funding source, by year and by action (cancelled actions left out)."""
+def budget_xlsx(plan, *, viewer=None) -> bytes:
+    """The budget: by funding source, by year and by action (cancelled actions left out).
+    It holds nothing kept from some readers: `viewer` is taken for the same call as the other
+    documents."""
     tree = selectors.plan_tree(plan)
     money = selectors.budget(tree)
     workbook = Workbook()

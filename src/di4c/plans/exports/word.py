@@ -145,12 +145,13 @@ def _docx_block(document, block: dict) -> None:
         raise ValueError(kind)
 
 
-def plan_docx(plan) -> bytes:
+def plan_docx(plan, *, viewer=None) -> bytes:
     """The plan as a Word document: a cover, then the eight sections of an URBACT Integrated
-    Action Plan, with real headings and tables."""
+    Action Plan, with real headings and tables; with a `viewer`, only what they may read (see
+    `plan_report`)."""
     from docx import Document
 
-    report = plan_report(plan)
+    report = plan_report(plan, viewer=viewer)
     document = Document()
     _docx_setup(document, report)
     document.add_paragraph(report["title"], style="Title")
