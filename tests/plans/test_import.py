@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 import time
 from decimal import Decimal
 
@@ -880,3 +881,283 @@ def test_the_page_refuses_an_unreadable_file_and_other_cities(botosani_plan, cli
     )
     assert "not a readable Excel" in page.content.decode()
     assert client_as("messina-editor").get(url).status_code == 403
+
+
+# --- review fixes: the funding split's round trip, huge amounts, years, edits meanwhile --------
+
+
+def _split_a1(plan, editor) -> Action:
+    """A1 (10,000 EUR) with ERDF split between secured and planned, and programme names."""
+    from di4c.plans import services
+
+    action = Action.objects.get(plan=plan, code="A1")
+    return services.action_save(
+        actor=editor,
+        plan=plan,
+        action=action,
+        data={},
+        fundings=[
+            {"kind": "erdf", "name": "ROP North-East", "amount": 5000, "status": "secured"},
+            {"kind": "erdf", "name": "Interreg NEXT", "amount": 3000, "status": "planned"},
+            {"kind": "municipal", "name": "City budget", "amount": 2000, "status": "planned"},
+        ],
+    )
+
+
+def _secured(plan) -> Decimal:
+    return sum(
+        Funding.objects.filter(action__plan=plan, status="secured").values_list(
+            "amount", flat=True
+        ),
+        Decimal(0),
+    )
+
+
+def _exported_rows(plan) -> tuple[list[str], list[list]]:
+    """The exported action table as a header and rows of cell values, to edit."""
+    from openpyxl import load_workbook
+
+    from di4c.plans import exports
+
+    sheet = load_workbook(io.BytesIO(exports.actions_xlsx(plan))).active
+    lines = [list(line) for line in sheet.iter_rows(values_only=True)]
+    return lines[0], lines[1:]
+
+
+def _lines(action) -> list[tuple]:
+    return sorted(
+        (f.kind, f.name, f.amount, f.status) for f in Funding.objects.filter(action=action)
+    )
+
+
+def test_a_split_source_and_programme_names_survive_export_and_import(
+    botosani_plan, botosani_editor
+):
+    from di4c.plans import exports
+
+    _split_a1(botosani_plan, botosani_editor)
+    secured = _secured(botosani_plan)
+    history = Funding.history.count()
+    before = snapshot(botosani_plan)
+    upload = SimpleUploadedFile("actions.xlsx", exports.actions_xlsx(botosani_plan))
+    rows = imports.check(botosani_plan, imports.read_rows(upload))
+    assert errors_of(rows) == {}
+    assert all(row.fundings is None for row in rows)
+    result = imports.apply(actor=botosani_editor, plan=botosani_plan, rows=rows)
+    assert result == {"created": 0, "updated": 0, "unchanged": 3, "skipped": 0}
+    assert snapshot(botosani_plan) == before  # versions included
+    assert _secured(botosani_plan) == secured
+    assert Funding.history.count() == history
+
+
+def test_changing_one_source_keeps_the_split_of_the_others(botosani_plan, botosani_editor):
+    action = _split_a1(botosani_plan, botosani_editor)
+    header, lines = _exported_rows(botosani_plan)
+    line = next(line for line in lines if line[0] == "A1")
+    line[header.index("municipal")] = 3000
+    line[header.index("estimated_cost")] = 11000
+    rows = checked(botosani_plan, [line], header)
+    assert errors_of(rows) == {}
+    result = imports.apply(actor=botosani_editor, plan=botosani_plan, rows=rows)
+    assert result["updated"] == 1
+    stored = Action.objects.get(pk=action.pk)
+    assert stored.version == action.version + 1
+    assert stored.estimated_cost == Decimal(11000)
+    assert _lines(stored) == [
+        ("erdf", "Interreg NEXT", Decimal(3000), "planned"),
+        ("erdf", "ROP North-East", Decimal(5000), "secured"),
+        ("municipal", "City budget", Decimal(3000), "planned"),  # its one line keeps its name
+    ]
+
+
+def test_a_changed_source_becomes_one_line_with_the_rows_amount_and_status(
+    botosani_plan, botosani_editor
+):
+    action = _split_a1(botosani_plan, botosani_editor)
+    header, lines = _exported_rows(botosani_plan)
+    line = next(line for line in lines if line[0] == "A1")
+    # The same ERDF amount, now all secured: the two lines become one, whose name is unknown.
+    line[header.index("funding_status")] = "erdf=secured; municipal=planned"
+    second = next(line for line in lines if line[0] == "A2")
+    second[header.index("erdf")] = 14000
+    second[header.index("municipal")] = 6000
+    rows = checked(botosani_plan, [line, second], header)
+    assert errors_of(rows) == {}
+    imports.apply(actor=botosani_editor, plan=botosani_plan, rows=rows)
+    assert _lines(action) == [
+        ("erdf", "", Decimal(8000), "secured"),
+        ("municipal", "City budget", Decimal(2000), "planned"),
+    ]
+    assert _lines(Action.objects.get(plan=botosani_plan, code="A2")) == [
+        ("erdf", "ROP North-East", Decimal(14000), "secured"),
+        ("municipal", "", Decimal(6000), "planned"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("estimated_cost\n1e30", "estimated_cost: 1e30 is too large."),
+        (
+            "estimated_cost\n99999999999999999999999999999.99",
+            "estimated_cost: 99999999999999999999999999999.99 is too large.",
+        ),
+        ("estimated_cost\n1000000000000", "estimated_cost: 1000000000000 is too large."),
+        (  # within a spreadsheet's noise of cents, but rounded it no longer fits
+            "estimated_cost\n999999999999.999999999",
+            "estimated_cost: 999999999999.999999999 is too large",
+        ),
+        ("estimated_cost\n1e999999999", "estimated_cost: 1e999999999 is too large."),
+        ("estimated_cost\ninf", "estimated_cost: inf is too large."),
+        ("estimated_cost\nInfinity", "estimated_cost: Infinity is too large."),
+        ("estimated_cost\nNaN", "estimated_cost: 'NaN' is not a number."),
+        ("estimated_cost\nsNaN", "estimated_cost: 'sNaN' is not a number."),
+        ("estimated_cost,erdf\n10,1e30", "erdf: 1e30 is too large."),
+        ("estimated_cost,municipal\n10,99999999999999999999999999999.99", "municipal: 999"),
+        ("estimated_cost,erdf\n10,-inf", "erdf: -inf is negative"),
+        ("progress\n1e30", "progress: give a whole number from 0 to 100, not '1e30'"),
+        ("progress\nNaN", "progress: 'NaN' is not a number."),
+    ],
+)
+def test_a_number_too_large_for_the_database_is_a_row_error(botosani_plan, text, message):
+    header, values = text.split("\n")
+    upload = csv_file(f"code,objective,title,{header}\nX1,SO2,Big,{values}\n")
+    rows = imports.check(botosani_plan, imports.read_rows(upload))
+    assert message in " ".join(rows[0].errors)
+    if "too large" in message:
+        assert "too large" in " ".join(rows[0].errors)
+
+
+def test_the_largest_amount_the_database_holds_is_read(botosani_plan):
+    upload = csv_file(
+        "code,objective,title,estimated_cost,erdf\nX1,SO2,Big,999999999999.99,999999999999.99\n"
+    )
+    rows = imports.check(botosani_plan, imports.read_rows(upload))
+    assert errors_of(rows) == {}
+    assert rows[0].values["estimated_cost"] == Decimal("999999999999.99")
+
+
+@pytest.mark.parametrize(
+    "month", ["9999-12", "0202-01", "0000-05", "1989-12", "2101-01", "0000-05-01", "9999/12"]
+)
+def test_a_year_outside_the_plans_years_is_a_row_error(botosani_plan, month):
+    from di4c.plans.models import PLAN_YEARS
+
+    rows = checked(
+        botosani_plan,
+        [new_action(starts_on=month, ends_on=None), new_action(code="N2", ends_on=month)],
+    )
+    assert PLAN_YEARS == (1990, 2100)
+    assert f"starts_on: '{month}'" in rows[0].errors[0]
+    assert "Give a year between 1990 and 2100." in rows[0].errors[0]
+    assert "ends_on: " in rows[1].errors[0]
+    assert "Give a year between 1990 and 2100." in rows[1].errors[0]
+
+
+def test_the_first_and_last_years_of_a_plan_are_read(botosani_plan):
+    rows = checked(botosani_plan, [new_action(starts_on="1990-01", ends_on="2100-12")])
+    assert errors_of(rows) == {}
+
+
+def _edit_meanwhile(plan, editor, how: str) -> None:
+    from di4c.plans import services
+
+    if how == "edited":
+        action = Action.objects.get(plan=plan, code="A1")
+        services.action_save(actor=editor, plan=plan, action=action, data={"title": "Theirs"})
+    elif how == "deleted":
+        services.action_delete(actor=editor, action=Action.objects.get(plan=plan, code="A1"))
+    else:  # someone adds an action with the code the file gives a new one
+        services.action_save(
+            actor=editor,
+            plan=plan,
+            data={"objective": plan.objectives.get(code="SO2"), "code": "N1", "title": "Theirs"},
+        )
+
+
+CONFLICTS = {
+    "edited": "Row 2 (A1) was changed by someone else after the preview: upload the file "
+    "again to see the changes.",
+    "deleted": "Row 2 (A1) was changed by someone else after the preview",
+    "created": "Row 3 (N1) was changed by someone else after the preview",
+}
+
+
+@pytest.mark.parametrize("how", list(CONFLICTS))
+def test_an_edit_after_the_preview_refuses_the_import(botosani_plan, botosani_editor, how):
+    raw = imports.read_rows(
+        xlsx(
+            [["A1", "SO2", "Mine", 10000, 6000, 4000], ["N1", "SO2", "New", 0, None, None]],
+            ["code", "objective", "title", "estimated_cost", "erdf", "municipal"],
+        )
+    )
+    preview = imports.check(botosani_plan, raw)
+    assert errors_of(preview) == {}
+    previewed = imports.previewed_versions(preview)
+    _edit_meanwhile(botosani_plan, botosani_editor, how)
+    before = snapshot(botosani_plan)
+    rows = imports.check(botosani_plan, raw)  # as the confirm step checks again
+    with pytest.raises(imports.ImportConflict, match=re.escape(CONFLICTS[how])):
+        imports.apply(
+            actor=botosani_editor,
+            plan=botosani_plan,
+            rows=rows,
+            only_valid=True,
+            previewed=previewed,
+        )
+    assert snapshot(botosani_plan) == before
+
+
+def test_without_edits_the_previewed_versions_let_the_import_through(
+    botosani_plan, botosani_editor
+):
+    import json
+
+    raw = imports.read_rows(
+        xlsx([["A1", "SO2", "Mine"], ["", "SO2", "New"]], ["code", "objective", "title"])
+    )
+    previewed = json.loads(
+        json.dumps(imports.previewed_versions(imports.check(botosani_plan, raw)))
+    )
+    rows = imports.check(botosani_plan, raw)
+    result = imports.apply(
+        actor=botosani_editor, plan=botosani_plan, rows=rows, previewed=previewed
+    )
+    assert result == {"created": 1, "updated": 1, "unchanged": 0, "skipped": 0}
+
+
+def test_the_page_refuses_to_overwrite_an_edit_made_after_the_preview(
+    botosani_plan, botosani_editor, client_as
+):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    client = client_as("botosani-editor")
+    url = reverse("plans:import", args=[botosani_plan.pk])
+    upload = xlsx(
+        [["N1", "SO2", "New"], ["N2", "SO2", "Other"], ["A3", "SO2", "Mine"]],
+        ["code", "objective", "title"],
+    )
+    page = client.post(url, {"file": upload}).content.decode()
+    assert "All 3 rows are ready to import." in page
+    _edit_meanwhile(botosani_plan, botosani_editor, "created")  # N1
+    action = Action.objects.get(plan=botosani_plan, code="A3")
+    from di4c.plans import services
+
+    services.action_save(
+        actor=botosani_editor, plan=botosani_plan, action=action, data={"title": "Theirs"}
+    )
+    before = snapshot(botosani_plan)
+    response = client.post(url, {"confirm": "all"})
+    assert response.status_code == 302
+    assert response.url == url
+    message = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert (
+        "Rows 2 (N1), 4 (A3) were changed by someone else after the preview: upload the file "
+        "again to see the changes." in message
+    )
+    assert snapshot(botosani_plan) == before
+    assert Action.objects.get(plan=botosani_plan, code="A3").title == "Theirs"
+    # The preview is gone: confirming again asks for the file again.
+    client.post(url, {"confirm": "all"})
+    assert snapshot(botosani_plan) == before

@@ -13,13 +13,33 @@ from django.utils.translation import gettext as _
 
 from di4c.core.spreadsheets import FORMULA_STARTS
 from di4c.plans.imports.reading import COLUMNS, FUNDING_COLUMNS, ROW_KEY, _column_name
-from di4c.plans.models import Action, ActionStatus, FundingStatus, Plan, first_of_month
+from di4c.plans.models import (
+    PLAN_YEARS,
+    Action,
+    ActionStatus,
+    Funding,
+    FundingStatus,
+    Plan,
+    first_of_month,
+)
 from di4c.plans.services import funding_problems
 
 TEXT_COLUMNS = ("code", "title", "description", "lead_department", "contact_person")
 MULTI_LINE_COLUMNS = {"description"}
-MAX_AMOUNT = Decimal("999999999999.99")  # the 14 digits of the model's amounts
 CENT = Decimal("0.01")
+
+
+def _largest(field) -> Decimal:
+    """The largest amount a DecimalField holds (999999999999.99 for 14 digits, 2 decimals)."""
+    return Decimal(10) ** (field.max_digits - field.decimal_places) - Decimal(10) ** (
+        -field.decimal_places
+    )
+
+
+# The amounts the model's fields hold: the cost and each funding line.
+MAX_AMOUNT = min(
+    _largest(Action._meta.get_field("estimated_cost")), _largest(Funding._meta.get_field("amount"))
+)
 
 MONTH_PATTERNS = (
     re.compile(r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})$"),
@@ -48,6 +68,11 @@ class Row:
     @property
     def code(self) -> str:
         return self.values.get("code") or (self.action.code if self.action else "")
+
+    @property
+    def file_code(self) -> str:
+        """The code as the file gives it ("" when the cell is empty)."""
+        return _text(self, "code")
 
 
 def _key(text: str) -> str:
@@ -115,7 +140,7 @@ def _decimal(row: Row, column: str, *, whole: bool = False) -> Decimal | None:
         value = Decimal(cleaned)
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite():
+    if value is None or value.is_nan() or (whole and value.is_infinite()):
         row.errors.append(
             _("%(column)s: '%(value)s' is not a number.") % {"column": column, "value": text}
         )
@@ -126,6 +151,12 @@ def _decimal(row: Row, column: str, *, whole: bool = False) -> Decimal | None:
         row.errors.append(
             _("%(column)s: %(value)s is negative; give an amount of 0 or more.")
             % {"column": column, "value": text}
+        )
+        return None
+    # Before rounding: rounding 1e30 to cents would need more digits than Decimal computes.
+    if value.is_infinite() or value > MAX_AMOUNT + CENT:
+        row.errors.append(
+            _("%(column)s: %(value)s is too large.") % {"column": column, "value": text}
         )
         return None
     rounded = value.quantize(CENT)
@@ -151,6 +182,23 @@ def _month(row: Row, column: str) -> tuple[bool, dt.date | None]:
     for pattern in MONTH_PATTERNS:
         match = pattern.match(text)
         if match:
+            if 1 <= int(match["month"]) <= 12 and not (
+                PLAN_YEARS[0] <= int(match["year"]) <= PLAN_YEARS[1]
+            ):
+                # As the action's own check (models.PLAN_YEARS): no year 0, 202 or 9999.
+                row.errors.append(
+                    _(
+                        "%(column)s: '%(value)s' is out of range. Give a year between "
+                        "%(first)s and %(last)s."
+                    )
+                    % {
+                        "column": column,
+                        "value": text,
+                        "first": PLAN_YEARS[0],
+                        "last": PLAN_YEARS[1],
+                    }
+                )
+                return False, None
             try:
                 day = dt.date(int(match["year"]), int(match["month"]), 1)
                 if "day" in match.groupdict() and match["day"]:
@@ -229,21 +277,26 @@ def _funding_statuses(row: Row, statuses: dict[str, str]) -> dict[str, str]:
     return result
 
 
-def _stored_split(action: Action | None) -> dict[str, tuple[Decimal, set[str], set[str]]]:
-    """The action's funding by source: (amount, statuses, names); sources of 0 left out."""
-    split: dict[str, tuple[Decimal, set[str], set[str]]] = {}
+def _stored_lines(action: Action | None) -> dict[str, list]:
+    """The action's funding lines by source."""
+    lines: dict[str, list] = {}
     for funding in action.fundings.all() if action else ():
-        amount, statuses, names = split.get(funding.kind, (Decimal(0), set(), set()))
-        split[funding.kind] = (
-            amount + funding.amount,
-            statuses | {funding.status},
-            names | {funding.name},
-        )
-    return {kind: value for kind, value in split.items() if value[0]}
+        lines.setdefault(funding.kind, []).append(funding)
+    return lines
 
 
 def _fundings(row: Row, statuses: dict[str, str]) -> tuple[bool, list[Decimal]]:
-    """Set row.fundings from the funding columns. Returns (the file gives a split, amounts)."""
+    """Set row.fundings from the funding columns. Returns (the file gives a split, amounts).
+
+    The table shows one amount and one status per source (exports.spreadsheets: the sum of
+    its lines and the least advanced of their statuses). A source whose amount and status
+    are what the table shows for its stored lines keeps those lines as they are (their
+    programme names, a split between statuses); any other source becomes one line with the
+    row's amount and status (keeping the programme's name when the stored lines had one).
+    row.fundings stays None when every source keeps its lines: the split is not written."""
+    # The exporter imports this package's columns: its order of statuses is read when used.
+    from di4c.plans.exports.spreadsheets import STATUS_ORDER
+
     given = [column for column in FUNDING_COLUMNS if column in row.raw]
     named = _funding_statuses(row, statuses) if "funding_status" in row.raw else {}
     if not given:
@@ -253,21 +306,32 @@ def _fundings(row: Row, statuses: dict[str, str]) -> tuple[bool, list[Decimal]]:
         amount = _decimal(row, column)
         if amount:
             amounts[column] = amount
-    stored = _stored_split(row.action)
-    wanted = {
-        kind: (amount, named.get(kind, FundingStatus.PLANNED)) for kind, amount in amounts.items()
-    }
-    same = set(stored) == set(wanted) and all(
-        stored[kind][0] == amount and stored[kind][1] == {status}
-        for kind, (amount, status) in wanted.items()
-    )
-    if same:
-        row.fundings = None
-    else:
-        row.fundings = []
-        for kind, (amount, status) in wanted.items():
-            names = stored.get(kind, (None, set(), set()))[2]
-            row.fundings.append(
+    stored = _stored_lines(row.action)
+    fundings: list[dict] = []
+    kept_all = True
+    for kind in FUNDING_COLUMNS:
+        lines = stored.get(kind, [])
+        amount = amounts.get(kind, Decimal(0))
+        status = named.get(kind, FundingStatus.PLANNED)
+        if lines:
+            shown = min((line.status for line in lines), key=STATUS_ORDER.index)
+            if amount == sum((line.amount for line in lines), Decimal(0)) and status == shown:
+                fundings.extend(
+                    {
+                        "kind": kind,
+                        "name": line.name,
+                        "amount": line.amount,
+                        "status": line.status,
+                    }
+                    for line in lines
+                )
+                continue
+        if not lines and not amount:
+            continue  # neither stored nor given
+        kept_all = False
+        if amount:
+            names = {line.name for line in lines}
+            fundings.append(
                 {
                     "kind": kind,
                     # The programme's name is not in the table: a source keeps the one it had.
@@ -276,6 +340,7 @@ def _fundings(row: Row, statuses: dict[str, str]) -> tuple[bool, list[Decimal]]:
                     "status": status,
                 }
             )
+    row.fundings = None if kept_all else fundings
     return True, list(amounts.values())
 
 

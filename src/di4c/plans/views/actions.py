@@ -266,7 +266,9 @@ def document(request, pk, kind):
 
     plan = readable_plan(request, pk)
     function, content_type, suffix = DOCUMENTS[kind]
-    response = HttpResponse(getattr(exports, function)(plan), content_type=content_type)
+    # The reader's documents: without what the city keeps from them (baseline, contacts).
+    content = getattr(exports, function)(plan, viewer=request.user)
+    response = HttpResponse(content, content_type=content_type)
     name = f"{plan.organisation.slug}-{plan.network.slug}-{suffix}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -274,30 +276,39 @@ def document(request, pk, kind):
 
 # --- import --------------------------------------------------------------------------------
 
+# The session keeps, by plan, the rows of the file previewed and the version of each action
+# the preview matched: {"rows": [...], "versions": imports.previewed_versions(...)}.
 IMPORT_SESSION_KEY = "di4c_plans_import"
 
 
 @login_required
 def import_actions(request, pk):
-    """Step 1: upload; step 2: the preview lists every bad row; step 3: import."""
+    """Step 1: upload; step 2: the preview lists every bad row; step 3: import, unless an
+    action the preview matched was changed since (the user would overwrite it unseen)."""
     from di4c.plans import imports
 
     plan = readable_plan(request, pk, "plans.edit_plan")
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     rows = None
     if request.method == "POST" and "confirm" in request.POST:
-        raw_rows = request.session.get(IMPORT_SESSION_KEY, {}).get(str(plan.pk))
-        if raw_rows is None:
+        preview = request.session.get(IMPORT_SESSION_KEY, {}).get(str(plan.pk))
+        if not isinstance(preview, dict) or "rows" not in preview or "versions" not in preview:
             messages.error(request, _("Upload the file again: the preview has expired."))
             return redirect("plans:import", pk=plan.pk)
-        rows = imports.check(plan, raw_rows)
+        rows = imports.check(plan, preview["rows"])
         try:
             result = imports.apply(
                 actor=request.user,
                 plan=plan,
                 rows=rows,
                 only_valid=request.POST.get("confirm") == "valid",
+                previewed=preview["versions"],
             )
+        except imports.ImportConflict as error:
+            # What the user saw is no longer the plan: the preview goes, the file comes again.
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            messages.error(request, " ".join(error.messages))
+            return redirect("plans:import", pk=plan.pk)
         except ValidationError as error:
             # The plan changed between the preview and the import (e.g. a code now taken).
             messages.error(request, " ".join(error.messages))
@@ -323,7 +334,9 @@ def import_actions(request, pk):
             form.add_error("file", str(error))
         else:
             rows = imports.check(plan, raw_rows)
-            request.session[IMPORT_SESSION_KEY] = {str(plan.pk): raw_rows}
+            request.session[IMPORT_SESSION_KEY] = {
+                str(plan.pk): {"rows": raw_rows, "versions": imports.previewed_versions(rows)}
+            }
     bad = [row for row in rows if not row.ok] if rows is not None else []
     return render(
         request,
