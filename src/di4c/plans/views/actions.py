@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from di4c.core.forms import add_service_errors
 from di4c.core.services import check_view_perm
 from di4c.networks import selectors as network_selectors
 from di4c.plans import forms, selectors, services
@@ -19,7 +18,7 @@ from di4c.plans.models import (
     ActionStatus,
     Plan,
 )
-from di4c.plans.views.common import as_id, plan_permissions, readable_plan, show_conflict
+from di4c.plans.views.common import as_id, plan_permissions, readable_plan, save_or_conflict
 
 # --- actions ------------------------------------------------------------------------------
 
@@ -90,8 +89,9 @@ def action_form(request, pk, action_pk=None):
         and all(formset.is_valid() for formset in formsets.values())
     ):
         rows = forms.child_rows(formsets)
-        try:
-            saved = services.action_save(
+        saved, changes = save_or_conflict(
+            form,
+            lambda: services.action_save(
                 actor=request.user,
                 plan=plan,
                 action=Action.objects.get(pk=action.pk) if action else None,
@@ -99,12 +99,9 @@ def action_form(request, pk, action_pk=None):
                 base_version=form.base_version(),
                 note=form.cleaned_data.get("note", ""),
                 **rows,
-            )
-        except services.EditConflict as error:
-            changes = show_conflict(form, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The action was saved."))
             return redirect(saved)
     return render(
@@ -178,16 +175,20 @@ def risks(request, pk):
 # --- the closed loop ---------------------------------------------------------------------------
 
 
-def _target_plan(request, organisation):
-    """The city's plan to add to: the one chosen, or its only one."""
+def _plan_to_add_to(request, slug):
+    """The city's plan a gap or service goes into (the one chosen, or its only one), checked
+    for the editor's role; None, with a message, when the city has none yet."""
+    organisation = network_selectors.organisation_detail(slug)
     plans = Plan.objects.filter(organisation=organisation).select_related("organisation")
     chosen = request.POST.get("plan")
     if chosen:
         plans = plans.filter(pk=as_id(chosen))
     plans = list(plans[:2])
     if len(plans) != 1:
-        return None
-    return plans[0]
+        messages.error(request, _("Start the city's action plan first, then add the gap to it."))
+        return organisation, None
+    check_view_perm(request, "plans.edit_plan", plans[0])
+    return organisation, plans[0]
 
 
 @login_required
@@ -195,12 +196,9 @@ def _target_plan(request, organisation):
 def from_gap(request, slug):
     from di4c.maturity.models import Assessment, Indicator
 
-    organisation = network_selectors.organisation_detail(slug)
-    plan = _target_plan(request, organisation)
+    organisation, plan = _plan_to_add_to(request, slug)
     if plan is None:
-        messages.error(request, _("Start the city's action plan first, then add the gap to it."))
         return redirect("plans:organisation", slug=slug)
-    check_view_perm(request, "plans.edit_plan", plan)
     assessment = get_object_or_404(
         Assessment, pk=as_id(request.POST.get("assessment")), organisation=organisation
     )
@@ -225,12 +223,9 @@ def from_gap(request, slug):
 def from_service(request, slug):
     from di4c.services.models import PublicService
 
-    organisation = network_selectors.organisation_detail(slug)
-    plan = _target_plan(request, organisation)
+    organisation, plan = _plan_to_add_to(request, slug)
     if plan is None:
-        messages.error(request, _("Start the city's action plan first, then add the gap to it."))
         return redirect("plans:organisation", slug=slug)
-    check_view_perm(request, "plans.edit_plan", plan)
     service = get_object_or_404(
         PublicService, pk=as_id(request.POST.get("service")), organisation=organisation
     )

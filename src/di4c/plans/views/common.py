@@ -1,5 +1,8 @@
 """Helpers the plans pages share."""
 
+from django.core.exceptions import ValidationError
+
+from di4c.core.forms import add_service_errors
 from di4c.core.services import check_view_perm
 from di4c.plans import selectors, services
 from di4c.plans.models import Plan
@@ -18,6 +21,18 @@ def show_conflict(form, error: services.EditConflict) -> list[dict]:
     form.data["version"] = error.current.version
     form.add_error(None, str(error))
     return error.changes
+
+
+def save_or_conflict(form, save):
+    """Run `save()` for a valid form: (the saved record, None); on an edit conflict (None, what
+    changed) with the user's text kept; on a service error (None, None) with it on the form."""
+    try:
+        return save(), None
+    except services.EditConflict as error:
+        return None, show_conflict(form, error)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None, None
 
 
 def plan_permissions(request, plan) -> dict:

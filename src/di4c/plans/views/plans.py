@@ -23,7 +23,7 @@ from di4c.plans.models import (
     PlanStatus,
     ResultIndicator,
 )
-from di4c.plans.views.common import as_id, plan_permissions, readable_plan, show_conflict
+from di4c.plans.views.common import as_id, plan_permissions, readable_plan, save_or_conflict
 
 # --- a city's plans -------------------------------------------------------------------------
 
@@ -120,18 +120,16 @@ def plan_edit(request, pk):
     form = forms.PlanForm(request.POST or None, instance=Plan.objects.get(pk=plan.pk))
     changes = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(
+        saved, changes = save_or_conflict(
+            form,
+            lambda: services.plan_update(
                 actor=request.user,
                 plan=plan,
                 data=form.model_data(),
                 base_version=form.base_version(),
-            )
-        except services.EditConflict as error:
-            changes = show_conflict(form, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The plan was saved."))
             return redirect(plan)
     return render(request, "plans/plan_form.html", {"plan": plan, "form": form, "changes": changes})
@@ -269,19 +267,17 @@ def objective_form(request, pk, objective_pk=None):
     form = forms.ObjectiveForm(request.POST or None, instance=objective, plan=plan)
     changes = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.objective_save(
+        saved, changes = save_or_conflict(
+            form,
+            lambda: services.objective_save(
                 actor=request.user,
                 plan=plan,
                 objective=Objective.objects.get(pk=objective.pk) if objective else None,
                 data=form.model_data(),
                 base_version=form.base_version(),
-            )
-        except services.EditConflict as error:
-            changes = show_conflict(form, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The objective was saved."))
             return redirect(plan)
     return render(
@@ -308,19 +304,17 @@ def indicator_form(request, pk, objective_pk, indicator_pk=None):
     form = forms.IndicatorForm(request.POST or None, instance=indicator, plan=plan)
     changes = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_save(
+        saved, changes = save_or_conflict(
+            form,
+            lambda: services.indicator_save(
                 actor=request.user,
                 objective=objective,
                 indicator=ResultIndicator.objects.get(pk=indicator.pk) if indicator else None,
                 data=form.model_data(),
                 base_version=form.base_version(),
-            )
-        except services.EditConflict as error:
-            changes = show_conflict(form, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The indicator was saved."))
             return redirect("plans:indicators", pk=plan.pk)
     return render(
