@@ -480,3 +480,18 @@ def test_an_indicator_cannot_be_moved_by_the_url(botosani_plan, client_as):
     other = botosani_plan.objectives.get(code="SO2")
     url = _url(botosani_plan, f"objectives/{other.pk}/indicators/{indicator.pk}/")
     assert client_as("botosani-editor").get(url).status_code == 404
+
+
+def test_without_pango_the_pdf_page_says_why(botosani_plan, client_as, monkeypatch):
+    import sys
+
+    # What a server without the Pango library sees: WeasyPrint cannot be imported.
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    client = client_as("botosani-editor")
+    response = client.get(_url(botosani_plan, "plan.pdf"))
+    assert response.status_code == 503
+    assert "needs the Pango library" in response.content.decode()
+    response = client.get(f"/api/v1/plans/{botosani_plan.pk}/export.pdf")
+    assert response.status_code == 503
+    assert "Pango" in response.json()["detail"]
+    assert client.get(_url(botosani_plan, "plan.docx")).status_code == 200

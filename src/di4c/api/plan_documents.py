@@ -1,19 +1,17 @@
 """Downloads of a plan: the plan as Word or PDF, its action table and budget as Excel workbooks.
 A plan the reader may not see is a 404; the documents hold only what the reader may see."""
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from ninja import Router
 
 from di4c.api.maturity import ErrorOut, optional_auth
 from di4c.api.plan_schemas import readable_plan
+from di4c.plans.downloads import WORD as DOCX
+from di4c.plans.downloads import XLSX
 
 # Ninja names an operation after its module: the explicit operation ids keep the ones these
 # endpoints had when they lived in api/plans.py.
 router = Router(tags=["plans"])
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _binary(content_type: str) -> dict:
@@ -27,16 +25,14 @@ def _binary(content_type: str) -> dict:
     }
 
 
-def _document(request, pk: int, maker: str, suffix: str, content_type: str) -> HttpResponse:
-    plan = readable_plan(request, pk)
-    from di4c.plans import exports
+def _document(request, pk: int, kind: str) -> HttpResponse:
+    from di4c.plans import downloads, exports
 
-    # The reader's documents: without what the city keeps from them (baseline, contacts).
-    content = getattr(exports, maker)(plan, viewer=request.user)
-    response = HttpResponse(content, content_type=content_type)
-    name = f"{plan.organisation.slug}-{plan.network.slug}-{suffix}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    plan = readable_plan(request, pk)
+    try:
+        return downloads.download(plan, kind, request.user)
+    except exports.PdfUnavailable as error:
+        return JsonResponse({"detail": str(error)}, status=503)
 
 
 @router.get(
@@ -48,7 +44,7 @@ def _document(request, pk: int, maker: str, suffix: str, content_type: str) -> H
 )
 def plan_docx(request, pk: int):
     """The plan as a Word document."""
-    return _document(request, pk, "plan_docx", "plan.docx", DOCX)
+    return _document(request, pk, "docx")
 
 
 @router.get(
@@ -60,7 +56,7 @@ def plan_docx(request, pk: int):
 )
 def plan_pdf(request, pk: int):
     """The plan as a PDF."""
-    return _document(request, pk, "plan_pdf", "plan.pdf", "application/pdf")
+    return _document(request, pk, "pdf")
 
 
 @router.get(
@@ -72,7 +68,7 @@ def plan_pdf(request, pk: int):
 )
 def actions_xlsx(request, pk: int):
     """The action table as an Excel workbook."""
-    return _document(request, pk, "actions_xlsx", "actions.xlsx", XLSX)
+    return _document(request, pk, "actions")
 
 
 @router.get(
@@ -84,4 +80,4 @@ def actions_xlsx(request, pk: int):
 )
 def budget_xlsx(request, pk: int):
     """The budget (by action, funding source and year) as an Excel workbook."""
-    return _document(request, pk, "budget_xlsx", "budget.xlsx", XLSX)
+    return _document(request, pk, "budget")

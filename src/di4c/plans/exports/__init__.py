@@ -14,7 +14,7 @@ here imports again.
 """
 
 from di4c.plans.exports.chart import radar_chart  # noqa: F401
-from di4c.plans.exports.pdf import plan_pdf  # noqa: F401
+from di4c.plans.exports.pdf import PdfUnavailable, plan_pdf  # noqa: F401
 from di4c.plans.exports.report import plan_report  # noqa: F401
 from di4c.plans.exports.spreadsheets import (  # noqa: F401
     ACTION_COLUMNS,

@@ -4,7 +4,6 @@ loop from gaps and services, documents and the import. Thin: parse, call, render
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -236,37 +235,17 @@ def from_service(request, slug):
 
 # --- documents ----------------------------------------------------------------------------
 
-DOCUMENTS = {
-    "docx": (
-        "plan_docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "plan.docx",
-    ),
-    "pdf": ("plan_pdf", "application/pdf", "plan.pdf"),
-    "actions": (
-        "actions_xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "actions.xlsx",
-    ),
-    "budget": (
-        "budget_xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "budget.xlsx",
-    ),
-}
-
 
 def document(request, pk, kind):
-    from di4c.plans import exports
+    from di4c.plans import downloads, exports
 
     plan = readable_plan(request, pk)
-    function, content_type, suffix = DOCUMENTS[kind]
-    # The reader's documents: without what the city keeps from them (baseline, contacts).
-    content = getattr(exports, function)(plan, viewer=request.user)
-    response = HttpResponse(content, content_type=content_type)
-    name = f"{plan.organisation.slug}-{plan.network.slug}-{suffix}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    try:
+        return downloads.download(plan, kind, request.user)
+    except exports.PdfUnavailable as error:
+        return render(
+            request, "plans/document_unavailable.html", {"plan": plan, "reason": error}, status=503
+        )
 
 
 # --- import --------------------------------------------------------------------------------
