@@ -241,6 +241,7 @@ def test_lifecycle_from_the_page(botosani_plan, client_as):
     snapshot = plan.snapshots.get(status=PlanStatus.ADOPTED)
     page = client.get(_url(plan, f"snapshots/{snapshot.pk}/")).content.decode()
     assert "Council decision HCL 312/2022" in page
+    assert "<td>On track</td>" in page  # statuses in words, not codes
 
 
 def test_a_maturity_gap_becomes_an_action_from_the_results_page(demo, botosani, client_as):

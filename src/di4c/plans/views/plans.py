@@ -16,6 +16,7 @@ from di4c.networks import selectors as network_selectors
 from di4c.plans import forms, selectors, services
 from di4c.plans.models import (
     Action,
+    ActionStatus,
     Measurement,
     Objective,
     Plan,
@@ -212,7 +213,11 @@ def comment_add(request, pk):
 def snapshot(request, pk, snapshot_pk):
     plan = readable_plan(request, pk)
     record = get_object_or_404(PlanSnapshot, pk=snapshot_pk, plan=plan)
-    return render(request, "plans/snapshot.html", {"plan": plan, "snapshot": record})
+    return render(
+        request,
+        "plans/snapshot.html",
+        {"plan": plan, "snapshot": record, "status_labels": dict(ActionStatus.choices)},
+    )
 
 
 def history(request, pk):
