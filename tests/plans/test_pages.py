@@ -496,3 +496,25 @@ def test_without_pango_the_pdf_page_says_why(botosani_plan, client_as, monkeypat
     assert response.status_code == 503
     assert "Pango" in response.json()["detail"]
     assert client.get(_url(botosani_plan, "plan.docx")).status_code == 200
+
+
+def test_history_shows_who_changed_risks_and_measurements(botosani_plan, client_as, demo_user):
+    coordinator = demo_user("botosani-coordinator")
+    action = botosani_plan.actions.get(code="A1")
+    services.action_save(
+        actor=coordinator,
+        plan=botosani_plan,
+        action=action,
+        base_version=action.version,
+        data={},
+        risks=[{"description": "Key supplier leaves", "likelihood": 2, "impact": 5}],
+    )
+    page = client_as("botosani-editor").get(_url(botosani_plan, "history/")).content.decode()
+    assert "Risk of an action" in page
+    assert "Measurement of an indicator" in page  # the fixture's measurement, by the editor
+    from di4c.plans.models import Risk
+
+    records = Risk.history.filter(action_id=action.pk).order_by("history_date")
+    kinds = [(r.history_type, r.description, r.history_user) for r in records]
+    assert ("-", "Supplier late (1)", coordinator) in kinds
+    assert ("+", "Key supplier leaves", coordinator) in kinds

@@ -413,6 +413,7 @@ class OutputIndicator(models.Model):
     achieved = models.DecimalField(
         _("achieved"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("output indicator")
@@ -434,6 +435,7 @@ class Risk(models.Model):
     )
     mitigation = models.TextField(_("mitigation"), blank=True)
     owner = models.CharField(_("owner"), max_length=150, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("risk")
@@ -462,6 +464,7 @@ class TestAction(models.Model):
     tried_from = models.DateField(_("from"), null=True, blank=True)
     tried_until = models.DateField(_("until"), null=True, blank=True)
     learned = models.TextField(_("what was learned"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("small-scale test action")
@@ -599,6 +602,7 @@ class Measurement(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("measurement")

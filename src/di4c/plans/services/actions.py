@@ -118,9 +118,14 @@ def funding_problems(cost: Decimal | None, amounts: Sequence[Decimal]) -> str | 
     return None
 
 
-def _replace_children(action: Action, name: str, rows: Sequence[Mapping]) -> None:
+def _replace_children(action: Action, name: str, rows: Sequence[Mapping], actor) -> None:
+    from simple_history.utils import bulk_create_with_history
+
     model, fields = CHILD_FIELDS[name]
-    getattr(action, name).all().delete()
+    # One by one, so that each removed row is recorded in the history with who removed it.
+    for child in getattr(action, name).all():
+        child._history_user = actor
+        child.delete()
     created = []
     errors = []
     for index, row in enumerate(rows, start=1):
@@ -144,7 +149,7 @@ def _replace_children(action: Action, name: str, rows: Sequence[Mapping]) -> Non
         created.append(child)
     if errors:
         raise ValidationError({name: errors})
-    model.objects.bulk_create(created)
+    bulk_create_with_history(created, model, default_user=actor)
 
 
 @transaction.atomic
@@ -198,7 +203,7 @@ def action_save(
         ("tests", tests),
     ):
         if rows is not None:
-            _replace_children(action, name, rows)
+            _replace_children(action, name, rows, actor)
     if changed_progress:
         StatusChange.objects.create(
             action=action,

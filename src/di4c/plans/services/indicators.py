@@ -83,6 +83,7 @@ def measurement_add(
         indicator=indicator, measured_on=measured_on, value=value, note=note, recorded_by=actor
     )
     measurement.full_clean()
+    measurement._history_user = actor
     measurement.save()
     return measurement
 
@@ -92,6 +93,7 @@ def measurement_delete(*, actor, measurement: Measurement) -> None:
     require_perm(actor, "plans.edit_plan", measurement.indicator.objective.plan)
     if measurement.source != MeasurementSource.MANUAL:
         raise ValidationError(_("Measurements taken from the platform's data cannot be deleted."))
+    measurement._history_user = actor
     measurement.delete()
 
 

@@ -222,7 +222,7 @@ def snapshot(request, pk, snapshot_pk):
 
 def history(request, pk):
     from di4c.core.selectors import history_with_diffs
-    from di4c.plans.models import Funding
+    from di4c.plans.models import Funding, OutputIndicator, Risk, TestAction
 
     plan = readable_plan(request, pk, "plans.edit_plan")
     return render(
@@ -248,6 +248,22 @@ def history(request, pk):
                 (
                     lambda record: _("Indicator “%(name)s”") % {"name": record.name},
                     ResultIndicator.history.filter(objective__plan_id=plan.pk),
+                ),
+                (
+                    lambda record: _("Measurement of an indicator"),
+                    Measurement.history.filter(indicator__objective__plan_id=plan.pk),
+                ),
+                (
+                    lambda record: _("Risk of an action"),
+                    Risk.history.filter(action__plan_id=plan.pk),
+                ),
+                (
+                    lambda record: _("Output of an action"),
+                    OutputIndicator.history.filter(action__plan_id=plan.pk),
+                ),
+                (
+                    lambda record: _("Small-scale test action"),
+                    TestAction.history.filter(action__plan_id=plan.pk),
                 ),
             ),
         },
