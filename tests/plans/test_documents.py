@@ -577,3 +577,39 @@ def test_a_visitor_downloads_only_what_the_city_published(botosani_plan, demo_us
     assert EMAIL in _all_text(document)
     response = client.get(f"/plans/{plan.pk}/actions.xlsx")
     assert _contact_emails(response.content) == [EMAIL] * 3
+
+
+def test_budget_xlsx_speaks_the_readers_language(botosani_plan):
+    Funding.objects.filter(action__plan=botosani_plan, action__code="A3").update(status="planned")
+    with translation.override("ro"):
+        data = exports.budget_xlsx(botosani_plan)
+        # Headers without a Romanian translation yet would still be in English here.
+        expected_sources = tuple(
+            translation.gettext(text) for text in ("source", "secured", "applied", "planned")
+        )
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+
+    by_source, by_year, actions = workbook.worksheets
+    assert [by_year.title, actions.title] == ["Pe ani", "Acțiuni"]
+    sources = list(by_source.iter_rows(values_only=True))
+    assert sources[0][:4] == expected_sources
+    assert sources[0][1] == "asigurat"
+    years = list(by_year.iter_rows(values_only=True))
+    assert (years[0][0], years[0][2]) == ("an", "asigurat")
+    rows = list(actions.iter_rows(values_only=True))
+    assert rows[0][:2] == ("cod", "titlu")
+    assert rows[0][3] == "asigurat"
+    assert {row[0]: row[6] for row in rows[1:]}["A3"] == "da"
+    # The action table stays in its import format whatever the language.
+    with translation.override("ro"):
+        table = openpyxl.load_workbook(io.BytesIO(exports.actions_xlsx(botosani_plan)))
+    assert table.sheetnames == ["Actions"]
+    assert next(table.active.iter_rows(values_only=True))[:2] == ("code", "objective")
+
+
+def test_budget_xlsx_download_in_the_readers_language(botosani_plan, client_as):
+    client = client_as("botosani-editor")
+    response = client.get(f"/plans/{botosani_plan.pk}/budget.xlsx", HTTP_ACCEPT_LANGUAGE="ro")
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[1:] == ["Pe ani", "Acțiuni"]

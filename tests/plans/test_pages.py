@@ -518,3 +518,41 @@ def test_history_shows_who_changed_risks_and_measurements(botosani_plan, client_
     kinds = [(r.history_type, r.description, r.history_user) for r in records]
     assert ("-", "Supplier late (1)", coordinator) in kinds
     assert ("+", "Key supplier leaves", coordinator) in kinds
+
+
+def test_adding_a_specific_objective_from_the_page(botosani_plan, client_as):
+    strategic = botosani_plan.objectives.get(code="SO2")
+    response = client_as("botosani-editor").post(
+        _url(botosani_plan, "objectives/new/"),
+        {"parent": strategic.pk, "code": "", "title": "Digital skills for every desk"},
+    )
+    assert response.status_code == 302
+    child = botosani_plan.objectives.get(title="Digital skills for every desk")
+    assert child.parent == strategic
+
+
+def test_a_gap_already_in_the_plan_says_so(demo, botosani, client_as):
+    services.plan_create(actor=_editor(demo), organisation=botosani, network=demo, title="P")
+    client = client_as("botosani-editor")
+    assessment = (
+        Assessment.objects.filter(
+            organisation=botosani, status=Status.VALIDATED, framework__code="di4c-city"
+        )
+        .order_by("-validated_at")
+        .first()
+    )
+    indicator = assessment.answers.order_by("level").first().indicator
+    client.post(
+        "/organisations/botosani/plans/from-gap/",
+        {"assessment": assessment.pk, "indicator": indicator.pk, "make": "action"},
+    )
+    action = Action.objects.get(plan__organisation=botosani, source_indicator=indicator)
+    page = client.get(assessment.get_absolute_url()).content.decode()
+    assert f'In the plan: <a href="{action.get_absolute_url()}">{action.code}</a>' in page
+    from di4c.services.selectors import biggest_gains
+
+    service = biggest_gains(botosani, 2022)[0].service  # listed on the page as a big gain
+    client.post("/organisations/botosani/plans/from-service/", {"service": service.pk})
+    done = Action.objects.get(plan__organisation=botosani, source_service=service)
+    page = client.get("/organisations/botosani/services/").content.decode()
+    assert f'<a href="{done.get_absolute_url()}">{done.code}</a>' in page

@@ -351,7 +351,8 @@ def test_a_gap_becomes_an_action_under_a_bound_objective(demo, botosani, botosan
     )
 
     assert action.source_indicator == answer.indicator
-    assert action.title.startswith(f"{answer.indicator.code}: reach level {answer.level + 1}")
+    aim = answer.indicator.level_descriptors[answer.level + 1]
+    assert action.title == f"{answer.indicator.code}, level {answer.level + 1}: {aim}"[:300]
     indicator = action.objective.indicators.get()
     assert indicator.binding == Binding.MATURITY_DIMENSION
     assert indicator.dimension_code == answer.indicator.dimension.code
@@ -815,3 +816,31 @@ def test_decision_reference_is_one_line(botosani_plan, botosani_editor):
             adoption_reference="HCL 312\nand more",
         )
     assert "adoption_reference" in error.value.message_dict
+
+
+def test_one_click_writes_in_the_plans_language(demo, botosani, botosani_editor):
+    from django.utils import translation
+
+    plan = services.plan_create(
+        actor=botosani_editor, organisation=botosani, network=demo, title="P", language="ro"
+    )
+    assessment = _latest_assessment(botosani)
+    answer = assessment.answers.select_related("indicator").order_by("level").first()
+    with translation.override("en"):  # the editor reads the site in English
+        action = services.action_from_gap(
+            actor=botosani_editor, plan=plan, assessment=assessment, indicator=answer.indicator
+        )
+    aim = answer.indicator.level_descriptors_i18n["ro"][answer.level + 1]
+    assert action.title == f"{answer.indicator.code}, nivelul {answer.level + 1}: {aim}"[:300]
+    assert action.objective.title.startswith("Îmbunătățire")
+
+
+def test_a_service_indicator_starts_from_its_first_figures(demo, botosani, botosani_editor):
+    plan = services.plan_create(
+        actor=botosani_editor, organisation=botosani, network=demo, title="Baseline"
+    )
+    service = botosani.public_services.filter(level__lt=3).order_by("name").first()
+    action = services.action_from_service(actor=botosani_editor, plan=plan, service=service)
+    indicator = action.objective.indicators.get(binding=Binding.SERVICE_UPTAKE)
+    first = indicator.measurements.order_by("measured_on").first()
+    assert (indicator.baseline_value, indicator.baseline_on) == (first.value, first.measured_on)

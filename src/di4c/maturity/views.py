@@ -285,9 +285,10 @@ def assessment_detail(request, pk):
         context.update(_result_context(request, assessment))
     if assessment.status == Status.VALIDATED:
         # The closed loop: a gap can become an action or objective of the city's plan.
-        from di4c.plans.selectors import plans_editable_by
+        from di4c.plans.selectors import actions_from_sources, plans_editable_by
 
         context["gap_plans"] = plans_editable_by(request.user, assessment.organisation)
+        context["gap_actions"] = actions_from_sources(context["gap_plans"])[0]
         context["can_start_plan"] = request.user.has_perm(
             "plans.create_plan", assessment.organisation
         )

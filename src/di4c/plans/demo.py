@@ -72,15 +72,6 @@ def _walk(plan: Plan, actor, target: str, adopted_on: dt.date, reference: str) -
         )
 
 
-def _baseline_from_series(indicator) -> None:
-    """A bound indicator's baseline is its first measured value."""
-    first = indicator.measurements.order_by("measured_on").first()
-    if first is not None and indicator.baseline_value is None:
-        indicator.baseline_value = first.value
-        indicator.baseline_on = first.measured_on
-        indicator.save(update_fields=["baseline_value", "baseline_on"])
-
-
 def _updated(plan: Plan, action: Action, stale: bool) -> None:
     """Spread the demo's progress updates over the past months; stale ones are old."""
     now = timezone.now()
@@ -175,7 +166,7 @@ def _botosani_plan(organisation, network, actor) -> Plan:
                     actor=actor, indicator=indicator, measured_on=day, value=Decimal(value)
                 )
             if indicator.binding:
-                _baseline_from_series(indicator)
+                services.baseline_from_series(indicator)
         for child in row.get("specific", []):
             add_objective(child, parent=objective)
 
@@ -331,7 +322,7 @@ def _short_plan(organisation, network, actor, status: str) -> Plan:
         )
         _updated(plan, saved, stale=number == 1 and status == PlanStatus.IMPLEMENTING)
     for indicator in plan_indicators(plan):
-        _baseline_from_series(indicator)
+        services.baseline_from_series(indicator)
     _walk(plan, actor, status, dt.date(2022, 9, 15), "Council decision (demo data)")
     return plan
 

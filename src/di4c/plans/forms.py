@@ -123,6 +123,8 @@ class ObjectiveForm(VersionedForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        # The model's own checks (run by the form) compare the parent's plan with this one.
+        self.instance.plan = plan
         strategic = plan.objectives.filter(parent__isnull=True)
         if self.instance.pk:
             strategic = strategic.exclude(pk=self.instance.pk)
@@ -154,6 +156,7 @@ class ActionForm(VersionedForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance.plan = plan
         self.fields["objective"].queryset = plan.objectives.order_by("position", "code")
         self.fields["code"].required = False
         self.fields["code"].help_text = _("Given automatically when empty.")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from di4c.core.forms import add_service_errors
 from di4c.core.services import check_view_perm
 from di4c.networks import selectors as network_selectors
-from di4c.plans.selectors import plans_editable_by
+from di4c.plans.selectors import actions_from_sources, plans_editable_by
 from di4c.services import exports, imports, selectors, services
 from di4c.services.forms import ImportForm, ServiceForm, YearForm
 from di4c.services.models import PublicService, ReferenceService
@@ -52,7 +52,8 @@ def catalogue(request, slug):
             ),
             "references": selectors.references_not_adopted(organisation) if can_edit else [],
             # The closed loop: a busy offline service can become an action of the city's plan.
-            "gap_plans": plans_editable_by(request.user, organisation),
+            "gap_plans": (gap_plans := plans_editable_by(request.user, organisation)),
+            "gap_actions": actions_from_sources(gap_plans)[1],
             "chart": {
                 "levels": latest.levels if latest else [],
                 "level_labels": [_("Level %(n)s") % {"n": n} for n in range(5)],

@@ -6,8 +6,10 @@ import io
 from collections import defaultdict
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from di4c.core.spreadsheets import safe_rows
 from di4c.plans import selectors
@@ -40,6 +42,12 @@ def _workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet_title(text: str) -> str:
+    """A translated sheet name as a workbook accepts it: no []:*?/\\ and at most 31
+    characters."""
+    return INVALID_TITLE_REGEX.sub("", str(text))[:31]
 
 
 def _money_columns(sheet, columns: list[int]) -> None:
@@ -103,15 +111,16 @@ def actions_xlsx(plan, *, viewer=None) -> bytes:
 
 
 def budget_xlsx(plan, *, viewer=None) -> bytes:
-    """The budget: by funding source, by year and by action (cancelled actions left out).
+    """The budget: by funding source, by year and by action (cancelled actions left out),
+    its sheet names and headers in the active language (the caller activates the reader's).
     It holds nothing kept from some readers: `viewer` is taken for the same call as the other
     documents."""
     tree = selectors.plan_tree(plan)
     money = selectors.budget(tree)
     workbook = Workbook()
     sources = workbook.active
-    sources.title = "By source"
-    sources.append(["source", "secured", "applied", "planned", "total"])
+    sources.title = _sheet_title(_("By source"))
+    sources.append([_("source"), _("secured"), _("applied"), _("planned"), _("total")])
     rows = [
         [
             str(row["label"]),
@@ -126,7 +135,7 @@ def budget_xlsx(plan, *, viewer=None) -> bytes:
         sources.append(row)
     sources.append(
         [
-            "total",
+            _("total"),
             _num(money.secured),
             _num(money.applied),
             _num(money.planned),
@@ -136,15 +145,26 @@ def budget_xlsx(plan, *, viewer=None) -> bytes:
     _money_columns(sources, [1, 2, 3, 4])
     sources.column_dimensions["A"].width = 50
 
-    years = workbook.create_sheet("By year")
-    years.append(["year", "cost", "secured", "gap"])
+    years = workbook.create_sheet(_sheet_title(_("By year")))
+    years.append([_("year"), _("cost"), _("secured"), _("gap")])
     for row in money.by_year:
         years.append([row["year"], _num(row["cost"]), _num(row["secured"]), _num(row["gap"])])
     _money_columns(years, [1, 2, 3])
 
-    actions = workbook.create_sheet("Actions")
-    actions.append(["code", "title", "cost", "secured", "applied", "planned", "no secured funding"])
+    actions = workbook.create_sheet(_sheet_title(_("Actions")))
+    actions.append(
+        [
+            _("code"),
+            _("title"),
+            _("cost"),
+            _("secured"),
+            _("applied"),
+            _("planned"),
+            _("no secured funding"),
+        ]
+    )
     unsecured = {action.pk for action in money.unsecured_actions}
+    yes, no = _("yes"), _("no")
     rows = []
     for action in tree.actions:
         if action.status == ActionStatus.CANCELLED:
@@ -160,7 +180,7 @@ def budget_xlsx(plan, *, viewer=None) -> bytes:
                 _num(by_status[FundingStatus.SECURED]),
                 _num(by_status[FundingStatus.APPLIED]),
                 _num(by_status[FundingStatus.PLANNED]),
-                "yes" if action.pk in unsecured else "no",
+                yes if action.pk in unsecured else no,
             ]
         )
     for row in safe_rows(rows):

@@ -31,6 +31,7 @@ from di4c.plans.selectors.plans import (  # noqa: F401
     SORTS,
     PlanSummary,
     action_table,
+    actions_from_sources,
     network_plans,
     plan_content,
     plan_detail,

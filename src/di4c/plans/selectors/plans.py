@@ -328,3 +328,21 @@ def visible_baseline(plan: Plan, viewer) -> dict:
 def sees_contacts(viewer, plan: Plan) -> bool:
     """Contact e-mails are for the people who work on the plan, not for every reader."""
     return viewer.has_perm("plans.comment_plan", plan)
+
+
+def actions_from_sources(plans: list[Plan]) -> tuple[dict[int, Action], dict[int, Action]]:
+    """The actions already made from a maturity indicator and from a service, by their ids,
+    so that the pages say "in the plan" instead of offering the same click twice."""
+    by_indicator: dict[int, Action] = {}
+    by_service: dict[int, Action] = {}
+    if not plans:
+        return by_indicator, by_service
+    actions = Action.objects.filter(plan__in=plans).filter(
+        Q(source_indicator__isnull=False) | Q(source_service__isnull=False)
+    )
+    for action in actions.order_by("code"):
+        if action.source_indicator_id:
+            by_indicator.setdefault(action.source_indicator_id, action)
+        if action.source_service_id:
+            by_service.setdefault(action.source_service_id, action)
+    return by_indicator, by_service

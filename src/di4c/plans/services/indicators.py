@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from di4c.core.services import assign_fields, require_perm
@@ -217,6 +217,7 @@ def _dimension_objective(actor, plan: Plan, indicator, assessment) -> Objective:
         indicators__dimension_code=dimension.code,
     ).first()
     if existing is not None:
+        existing.was_created = False
         return existing
     objective = objective_save(
         actor=actor,
@@ -251,15 +252,19 @@ def _dimension_objective(actor, plan: Plan, indicator, assessment) -> Objective:
     )
     objective.source_indicator = indicator
     objective.save(update_fields=["source_indicator"])
+    objective.was_created = True
     return objective
 
 
 @transaction.atomic
 def objective_from_gap(*, actor, plan: Plan, assessment, indicator) -> Objective:
+    """The dimension's objective (`was_created` says whether it is new)."""
     require_perm(actor, "plans.edit_plan", plan)
     if assessment.organisation_id != plan.organisation_id:
         raise ValidationError(_("The assessment is of another city."))
-    return _dimension_objective(actor, plan, indicator, assessment)
+    # Written in the plan's language, whoever clicks.
+    with translation.override(plan.language):
+        return _dimension_objective(actor, plan, indicator, assessment)
 
 
 @transaction.atomic
@@ -270,6 +275,11 @@ def action_from_gap(*, actor, plan: Plan, assessment, indicator) -> Action:
         raise ValidationError(_("The assessment is of another city."))
     answer = assessment.answers.filter(indicator=indicator).first()
     level = answer.level if answer and answer.level is not None else 0
+    with translation.override(plan.language):
+        return _action_from_gap(actor, plan, assessment, indicator, level)
+
+
+def _action_from_gap(actor, plan, assessment, indicator, level) -> Action:
     options = indicator.level_options()
     next_level = min(level + 1, len(options) - 1)
     objective = _dimension_objective(actor, plan, indicator, assessment)
@@ -278,9 +288,11 @@ def action_from_gap(*, actor, plan: Plan, assessment, indicator) -> Action:
         plan=plan,
         data={
             "objective": objective,
-            "title": _("%(code)s: reach level %(level)s")
-            % {"code": indicator.code, "level": next_level}
-            + f" – {indicator.display_question}"[:200],
+            # The aim, in the words of the framework's next level.
+            "title": (
+                _("%(code)s, level %(level)s: %(aim)s")
+                % {"code": indicator.code, "level": next_level, "aim": options[next_level][1]}
+            )[:300],
             "description": _(
                 "Now (level %(now)s): %(now_text)s\nAim (level %(next)s): %(next_text)s"
             )
@@ -304,6 +316,11 @@ def action_from_service(*, actor, plan: Plan, service) -> Action:
     require_perm(actor, "plans.edit_plan", plan)
     if service.organisation_id != plan.organisation_id:
         raise ValidationError(_("The service belongs to another city."))
+    with translation.override(plan.language):
+        return _action_from_service(actor, plan, service)
+
+
+def _action_from_service(actor, plan: Plan, service) -> Action:
     objective = Objective.objects.filter(plan=plan, source_service=service).first()
     if objective is None:
         objective = Objective.objects.filter(
@@ -339,7 +356,7 @@ def action_from_service(*, actor, plan: Plan, service) -> Action:
 
 
 def _service_indicator(actor, objective: Objective, service) -> ResultIndicator:
-    return indicator_save(
+    indicator = indicator_save(
         actor=actor,
         objective=objective,
         data={
@@ -352,3 +369,16 @@ def _service_indicator(actor, objective: Objective, service) -> ResultIndicator:
             "service": service,
         },
     )
+    baseline_from_series(indicator)
+    return indicator
+
+
+def baseline_from_series(indicator: ResultIndicator) -> None:
+    """A bound indicator without a baseline takes its first measured value as baseline."""
+    if indicator.baseline_value is not None:
+        return
+    first = indicator.measurements.order_by("measured_on").first()
+    if first is not None:
+        indicator.baseline_value = first.value
+        indicator.baseline_on = first.measured_on
+        indicator.save(update_fields=["baseline_value", "baseline_on"])

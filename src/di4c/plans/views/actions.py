@@ -205,10 +205,17 @@ def from_gap(request, slug):
         Indicator, pk=as_id(request.POST.get("indicator")), framework=assessment.framework
     )
     if request.POST.get("make") == "objective":
-        services.objective_from_gap(
+        objective = services.objective_from_gap(
             actor=request.user, plan=plan, assessment=assessment, indicator=indicator
         )
-        messages.success(request, _("An objective was added to the plan, with its indicator."))
+        if objective.was_created:
+            messages.success(request, _("An objective was added to the plan, with its indicator."))
+        else:
+            messages.info(
+                request,
+                _("The plan already has an objective for this dimension: %(objective)s.")
+                % {"objective": objective},
+            )
         return redirect(plan)
     action = services.action_from_gap(
         actor=request.user, plan=plan, assessment=assessment, indicator=indicator

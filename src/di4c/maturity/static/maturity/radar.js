@@ -4,6 +4,8 @@
   const data = JSON.parse(document.getElementById("radar-data").textContent);
   const canvas = document.getElementById("radar");
   if (!canvas || typeof Chart === "undefined") return;
+  // Scale and tooltip numbers in the page's language (Chart.js uses English otherwise).
+  const locale = document.documentElement.lang || undefined;
   const datasets = [
     { label: data.city_label, data: data.city, borderColor: "#0b4f8a", backgroundColor: "rgba(11,79,138,0.2)" },
   ];
@@ -13,7 +15,7 @@
   canvas.chart = new Chart(canvas, {
     type: "radar",
     data: { labels: data.labels, datasets: datasets },
-    options: { animation: false, scales: { r: { min: 0, max: 100, ticks: { stepSize: 25 } } } },
+    options: { animation: false, locale: locale, scales: { r: { min: 0, max: 100, ticks: { stepSize: 25 } } } },
   });
   canvas.dataset.ready = "true";
 })();

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   if (typeof Chart === "undefined") return;
+  // Axis and tooltip numbers in the page's language (Chart.js uses English otherwise).
+  const locale = document.documentElement.lang || undefined;
   const budget = document.getElementById("budget-data");
   if (budget) {
     const data = JSON.parse(budget.textContent);
@@ -16,7 +18,7 @@
           { label: data.labels.secured, data: data.secured, backgroundColor: "#0b4f8a" },
         ],
       },
-      options: { animation: false, scales: { y: { beginAtZero: true } } },
+      options: { animation: false, locale: locale, scales: { y: { beginAtZero: true } } },
     });
     canvas.dataset.ready = "true";
   }
@@ -33,7 +35,7 @@
       ];
       if (item.baseline !== null) datasets.push({ label: labels.baseline, data: flat(item.baseline), borderColor: "#5c5f63", borderDash: [2, 4], pointRadius: 0 });
       if (item.target !== null) datasets.push({ label: labels.target, data: flat(item.target), borderColor: "#1d6b2f", borderDash: [8, 4], pointRadius: 0 });
-      canvas.chart = new Chart(canvas, { type: "line", data: { labels: dates, datasets: datasets }, options: { animation: false } });
+      canvas.chart = new Chart(canvas, { type: "line", data: { labels: dates, datasets: datasets }, options: { animation: false, locale: locale } });
       canvas.dataset.ready = "true";
     });
   }

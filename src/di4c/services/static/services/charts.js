@@ -3,11 +3,13 @@
   "use strict";
   const data = JSON.parse(document.getElementById("services-chart").textContent);
   if (typeof Chart === "undefined") return;
+  // Axis and tooltip numbers in the page's language (Chart.js uses English otherwise).
+  const locale = document.documentElement.lang || undefined;
   const levels = document.getElementById("levels-chart");
   levels.chart = new Chart(levels, {
     type: "bar",
     data: { labels: data.level_labels, datasets: [{ label: data.labels.services, data: data.levels, backgroundColor: "#0b4f8a" }] },
-    options: { animation: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+    options: { animation: false, locale: locale, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
   const trend = document.getElementById("trend-chart");
   trend.chart = new Chart(trend, {
@@ -19,7 +21,7 @@
         { label: data.labels.uptake, data: data.uptake, borderColor: "#a4161a", borderDash: [6, 4] },
       ],
     },
-    options: { animation: false, scales: { y: { min: 0, max: 100 } } },
+    options: { animation: false, locale: locale, scales: { y: { min: 0, max: 100 } } },
   });
   levels.dataset.ready = "true";
 })();
