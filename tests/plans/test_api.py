@@ -550,7 +550,7 @@ def test_action_input_errors_name_the_field(client, botosani_plan, messina_plan,
         content_type=JSON,
         **editor,
     )
-    assert "adds up to 600.00 EUR" in field_errors(split)[("fundings",)]
+    assert "adds up to €600" in field_errors(split)[("fundings",)]
     foreign_code = Objective.objects.get(plan=messina_plan).code
     errors = field_errors(
         client.post(url, {**base, "objective": foreign_code}, content_type=JSON, **editor)

@@ -228,8 +228,7 @@ def test_amounts_in_european_and_english_notation(botosani_plan):
         ({"ends_on": "2025-13"}, "ends_on: '2025-13' is not a month"),
         (
             {"estimated_cost": 10000, "erdf": 6000, "municipal": 3000},
-            "The funding split adds up to 9,000.00 EUR, not to the estimated cost of "
-            "10,000.00 EUR.",
+            "The funding split adds up to €9,000, not to the estimated cost of €10,000.",
         ),
         ({"progress": 150}, "progress: give a whole number from 0 to 100, not '150'"),
         ({"progress": -1}, "progress: give a whole number from 0 to 100, not '-1'"),
@@ -316,7 +315,7 @@ def test_check_runs_a_fixed_number_of_queries(botosani_plan, django_assert_max_n
     with django_assert_max_num_queries(3):
         rows = imports.check(botosani_plan, raw)
     assert len(rows) == 301
-    assert "adds up to 10,000.00 EUR" in rows[-1].errors[0]  # the stored split, prefetched
+    assert "adds up to €10,000" in rows[-1].errors[0]  # the stored split, prefetched
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -424,10 +423,7 @@ def test_a_cost_change_without_the_funding_columns_must_fit_the_stored_split(bot
         [["A1", "SO2", "Action number 1", 12000]],
         header=["code", "objective", "title", "estimated_cost"],
     )
-    assert (
-        "adds up to 10,000.00 EUR, not to the estimated cost of 12,000.00 EUR"
-        in (errors_of(rows)[2])
-    )
+    assert "adds up to €10,000, not to the estimated cost of €12,000" in (errors_of(rows)[2])
 
 
 def test_someone_from_another_city_cannot_import(botosani_plan, demo_user):

@@ -187,7 +187,7 @@ def test_new_action_with_funding_and_errors_kept(botosani_plan, client_as):
     assert 'value="Digital assistance desk"' in page
     form["ends_on"] = "2025-12"
     page = client.post(_url(botosani_plan, "actions/new/"), form).content.decode()
-    assert "does not" not in page and "not to the estimated cost of 5,000.00 EUR" in page
+    assert "does not" not in page and "not to the estimated cost of €5,000" in page
     form["fundings-0-amount"] = "5000"
     response = client.post(_url(botosani_plan, "actions/new/"), form)
     assert response.status_code == 302
@@ -556,3 +556,33 @@ def test_a_gap_already_in_the_plan_says_so(demo, botosani, client_as):
     done = Action.objects.get(plan__organisation=botosani, source_service=service)
     page = client.get("/organisations/botosani/services/").content.decode()
     assert f'<a href="{done.get_absolute_url()}">{done.code}</a>' in page
+
+
+def test_a_conflict_speaks_in_labels_and_names(botosani_plan, client_as, demo_user):
+    action = botosani_plan.actions.get(code="A1")
+    started_from = action.version
+    services.action_save(
+        actor=demo_user("botosani-coordinator"),
+        plan=botosani_plan,
+        action=action,
+        base_version=started_from,
+        data={"status": "delayed", "objective": botosani_plan.objectives.get(code="SO2")},
+    )
+    form = {
+        "version": started_from,
+        "objective": action.objective_id,
+        "code": "A1",
+        "title": "Mine",
+        "estimated_cost": "10000",
+        "status": "on_track",
+        "progress": "10",
+        "weight": "1",
+        **_empty_formsets(),
+    }
+    page = (
+        client_as("botosani-editor")
+        .post(_url(botosani_plan, f"actions/{action.pk}/"), form)
+        .content.decode()
+    )
+    assert "<td>On track</td><td>Delayed</td>" in page
+    assert "SO2 Skilled civil servants" in page  # the objective by name, not by id

@@ -173,7 +173,7 @@ def test_funding_split_must_add_up_to_the_cost(botosani_plan, botosani_editor):
             data={},
             fundings=[{"kind": "erdf", "amount": Decimal(5000), "status": "secured"}],
         )
-    assert "20,000.00" in error.value.message_dict["fundings"][0]
+    assert "not to the estimated cost of €20,000" in error.value.message_dict["fundings"][0]
     # Changing the cost alone must not leave the stored split inconsistent either.
     with pytest.raises(ValidationError) as error:
         services.action_save(

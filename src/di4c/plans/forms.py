@@ -73,6 +73,11 @@ class VersionedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Browsers send textarea line breaks as CRLF: store one kind, or history shows
+        # changes that are none and documents double every line break.
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = value.replace("\r\n", "\n")
         if self.instance.pk and cleaned.get("version") is None:
             # Without it, the save could silently overwrite someone else's changes. Shown above
             # the form: the field itself is hidden.

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from di4c.core.i18n import format_money
 from di4c.core.services import assign_fields, require_perm
 from di4c.plans.models import (
     Action,
@@ -112,9 +113,13 @@ def funding_problems(cost: Decimal | None, amounts: Sequence[Decimal]) -> str | 
         return None
     total = sum((Decimal(a) for a in amounts), Decimal(0))
     if total != Decimal(cost or 0):
+        # Amounts as the reader writes them: 9.000 € in Romanian, €9,000 in English.
         return _(
-            "The funding split adds up to %(total)s EUR, not to the estimated cost of %(cost)s EUR."
-        ) % {"total": f"{total:,.2f}", "cost": f"{Decimal(cost or 0):,.2f}"}
+            "The funding split adds up to %(total)s, not to the estimated cost of %(cost)s."
+        ) % {
+            "total": format_money(total),
+            "cost": format_money(Decimal(cost or 0)),
+        }
     return None
 
 

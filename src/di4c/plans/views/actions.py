@@ -66,8 +66,8 @@ def action_table(request, pk):
     )
 
 
-@login_required
 def action_form(request, pk, action_pk=None):
+    """The action's page: a form for those who edit the plan, read-only for its other readers."""
     plan = readable_plan(request, pk)
     action = get_object_or_404(Action, pk=action_pk, plan=plan) if action_pk else None
     can_edit = request.user.has_perm("plans.edit_plan", plan)

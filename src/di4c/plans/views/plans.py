@@ -173,7 +173,12 @@ def plan_transition(request, pk):
 @require_POST
 def plan_publish(request, pk):
     plan = readable_plan(request, pk, "plans.publish_plan")
-    services.plan_publish(actor=request.user, plan=plan, public=request.POST.get("public") == "1")
+    public = request.POST.get("public") == "1"
+    services.plan_publish(actor=request.user, plan=plan, public=public)
+    if public:
+        messages.success(request, _("The plan is published: anyone can now read it."))
+    else:
+        messages.success(request, _("The plan is no longer published."))
     return redirect(plan)
 
 
@@ -412,6 +417,8 @@ def measurement_delete(request, pk, measurement_pk):
         services.measurement_delete(actor=request.user, measurement=measurement)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The measurement was deleted."))
     return redirect("plans:indicators", pk=plan.pk)
 
 
