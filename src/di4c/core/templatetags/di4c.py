@@ -31,3 +31,17 @@ def lines(text):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def isodate(value):
+    """A date kept as text in JSON (snapshots, baselines), '2022-06-20', as a date object, for
+    Django's `date` filter to write in the reader's language."""
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return value

@@ -64,7 +64,7 @@ def _baseline_blocks(taken: dict, baseline: dict) -> list[dict]:
                 [
                     (
                         _("Assessment framework"),
-                        f"{maturity.get('framework_name', '')} {maturity.get('version', '')}",
+                        f"{_framework_name(maturity)} {maturity.get('version', '')}",
                     ),
                     (_("Assessment validated on"), _date(validated)),
                     (_("Overall score"), f"{_score(maturity.get('overall'))} / 100"),
@@ -526,3 +526,12 @@ def _printable(value):
             value.numeric,
         )
     return value
+
+
+def _framework_name(maturity: dict) -> str:
+    """The framework's name in the reader's language (baselines taken before names were kept
+    in every language say it in English)."""
+    from di4c.core.i18n import current_language
+
+    names = maturity.get("framework_name_i18n") or {}
+    return names.get(current_language()) or maturity.get("framework_name", "")

@@ -69,6 +69,7 @@ def baseline_data(organisation) -> dict:
             "assessment": latest.pk,
             "framework": latest.framework.code,
             "framework_name": latest.framework.name,
+            "framework_name_i18n": latest.framework.name_i18n,
             "version": latest.framework.version,
             "validated_on": latest.validated_at.date().isoformat(),
             "overall": str(latest.overall_score),
