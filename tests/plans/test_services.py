@@ -13,6 +13,7 @@ from di4c.maturity.models import Assessment, Status
 from di4c.plans import selectors, services
 from di4c.plans.models import (
     Action,
+    ActionStatus,
     Binding,
     Measurement,
     Plan,
@@ -844,3 +845,21 @@ def test_a_service_indicator_starts_from_its_first_figures(demo, botosani, botos
     indicator = action.objective.indicators.get(binding=Binding.SERVICE_UPTAKE)
     first = indicator.measurements.order_by("measured_on").first()
     assert (indicator.baseline_value, indicator.baseline_on) == (first.value, first.measured_on)
+
+
+def test_new_actions_go_last_and_statuses_sort_by_the_lifecycle(botosani_plan, botosani_editor):
+    for _ in range(4, 12):
+        _action(botosani_plan, botosani_editor, botosani_plan.objectives.first(), "", 0, 0)
+    codes = [a.code for a in selectors.action_table(botosani_plan, {"sort": "code"})]
+    assert codes == [f"A{n}" for n in range(1, 12)]  # A2 before A10, not after A11
+    action = botosani_plan.actions.get(code="A2")
+    services.action_save(
+        actor=botosani_editor,
+        plan=botosani_plan,
+        action=action,
+        base_version=action.version,
+        data={"status": "cancelled"},
+    )
+    statuses = [a.status for a in selectors.action_table(botosani_plan, {"sort": "status"})]
+    assert statuses == sorted(statuses, key=ActionStatus.values.index)
+    assert statuses[-1] == "cancelled"  # alphabetically it would come first

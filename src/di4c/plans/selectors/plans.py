@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -84,6 +84,7 @@ def plan_detail(pk: int) -> Plan:
 
 # --- the action table ------------------------------------------------------------------------
 
+STATUS_RANKS = list(enumerate(ActionStatus.values))
 SORTS = {
     "code": ("position", "code"),
     "title": ("title",),
@@ -92,7 +93,7 @@ SORTS = {
     "end": ("ends_on", "code"),
     "cost": ("-estimated_cost", "code"),
     "progress": ("-progress", "code"),
-    "status": ("status", "code"),
+    "status": ("status_rank", "code"),  # in the order of the lifecycle, not alphabetical
     "updated": ("progress_updated_at", "code"),
 }
 
@@ -100,7 +101,14 @@ SORTS = {
 def action_table(plan: Plan, filters: dict) -> QuerySet[Action]:
     """The plan's actions, filtered and sorted as the table asks, with their secured money."""
     actions = Action.objects.filter(plan=plan).annotate(
-        secured=Sum("fundings__amount", filter=Q(fundings__status=FundingStatus.SECURED))
+        secured=Sum("fundings__amount", filter=Q(fundings__status=FundingStatus.SECURED)),
+        status_rank=Case(
+            *[
+                When(status=value, then=Value(rank))
+                for rank, value in enumerate(ActionStatus.values)
+            ],
+            output_field=IntegerField(),
+        ),
     )
     if filters.get("objective"):
         objective = filters["objective"]

@@ -54,6 +54,11 @@ CHILD_FIELDS = {
 # --- objectives ---------------------------------------------------------------------------
 
 
+def _next_position(queryset) -> int:
+    highest = queryset.aggregate(highest=models.Max("position"))["highest"]
+    return 0 if highest is None else highest + 1
+
+
 def _next_code(queryset, prefix: str) -> str:
     taken = set(queryset.values_list("code", flat=True))
     number = 1
@@ -87,6 +92,8 @@ def objective_save(
     data = dict(data)
     if not data.get("code") and not objective.code:
         data["code"] = _next_code(plan.objectives, "SO" if not data.get("parent") else "O")
+    if objective.pk is None and "position" not in data:
+        data["position"] = _next_position(plan.objectives)
     assign_fields(objective, data, OBJECTIVE_EDITABLE)
     _code_free(plan.objectives, objective, objective.code)
     versioned_save(objective, actor)
@@ -182,6 +189,9 @@ def action_save(
     data = dict(data)
     if not data.get("code") and not action.code:
         data["code"] = _next_code(plan.actions, "A")
+    if action.pk is None and "position" not in data:
+        # New actions go last, so that the table keeps the order they were added in.
+        data["position"] = _next_position(plan.actions)
     if data.get("status") == ActionStatus.DONE and "progress" not in data:
         data["progress"] = 100
     assign_fields(action, data, ACTION_EDITABLE)
