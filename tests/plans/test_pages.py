@@ -586,3 +586,11 @@ def test_a_conflict_speaks_in_labels_and_names(botosani_plan, client_as, demo_us
     )
     assert "<td>On track</td><td>Delayed</td>" in page
     assert "SO2 Skilled civil servants" in page  # the objective by name, not by id
+
+
+def test_the_feed_speaks_the_language_of_the_public_page(demo_plans, client):
+    plan = Plan.objects.get(organisation__slug="botosani")
+    feed = client.get(f"/plans/{plan.pk}/feed.atom")
+    root = ET.fromstring(feed.content)
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ro"
+    assert "progresul acțiunilor" in feed.content.decode()

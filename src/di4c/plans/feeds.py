@@ -3,15 +3,23 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from di4c.plans import selectors
 from di4c.plans.models import ActionStatus, Plan
+from di4c.plans.views.common import public_language
 
 
 class PlanStatusFeed(Feed):
     feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        # The same language as the public page the feed belongs to.
+        plan = self.get_object(request, *args, **kwargs)
+        with translation.override(public_language(request, plan)):
+            return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, pk):
         return get_object_or_404(

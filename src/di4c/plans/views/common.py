@@ -45,6 +45,17 @@ def plan_permissions(request, plan) -> dict:
     }
 
 
+def public_language(request, plan) -> str:
+    """Citizens read a published plan in the city's language, unless they chose another one
+    with the language switcher."""
+    from django.conf import settings
+    from django.utils import translation
+
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return translation.get_language()
+    return plan.language
+
+
 def as_id(value) -> int:
     text = str(value)
     return int(text) if text.isascii() and text.isdigit() and len(text) < 12 else 0

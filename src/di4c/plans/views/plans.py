@@ -24,7 +24,13 @@ from di4c.plans.models import (
     PlanStatus,
     ResultIndicator,
 )
-from di4c.plans.views.common import as_id, plan_permissions, readable_plan, save_or_conflict
+from di4c.plans.views.common import (
+    as_id,
+    plan_permissions,
+    public_language,
+    readable_plan,
+    save_or_conflict,
+)
 
 # --- a city's plans -------------------------------------------------------------------------
 
@@ -430,12 +436,7 @@ def public_plan(request, pk):
         Plan.objects.select_related("organisation", "network"), pk=pk, is_public=True
     )
     tree = selectors.plan_tree(plan)
-    # Citizens read the plan in the city's language, unless they chose another one.
-    language = (
-        translation.get_language()
-        if settings.LANGUAGE_COOKIE_NAME in request.COOKIES
-        else plan.language
-    )
+    language = public_language(request, plan)
     with translation.override(language):
         response = render(
             request,
