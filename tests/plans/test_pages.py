@@ -594,3 +594,12 @@ def test_the_feed_speaks_the_language_of_the_public_page(demo_plans, client):
     root = ET.fromstring(feed.content)
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ro"
     assert "progresul acțiunilor" in feed.content.decode()
+
+
+def test_the_feed_tells_the_plans_own_steps(demo_plans, client):
+    plan = Plan.objects.get(organisation__slug="botosani")
+    client.cookies["di4c_language"] = "en"
+    root = ET.fromstring(client.get(f"/plans/{plan.pk}/feed.atom").content)
+    ns = {"atom": "http://www.w3.org/2005/Atom"}
+    titles = [entry.find("atom:title", ns).text for entry in root.findall("atom:entry", ns)]
+    assert "The plan is now “Adopted by the city council”" in titles

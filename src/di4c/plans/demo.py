@@ -6,6 +6,7 @@ Idempotent: a city that already has a plan in DI4C is left as it is.
 """
 
 import datetime as dt
+import random
 from decimal import Decimal
 from importlib import resources
 
@@ -279,10 +280,14 @@ def _short_plan(organisation, network, actor, status: str) -> Plan:
         actions.append(
             services.action_from_service(actor=actor, plan=plan, service=busiest.service)
         )
+    # Each city its own figures (seeded by the city, so that loading twice gives the same).
+    rng = random.Random(f"plan-{organisation.slug}")
     for number, action in enumerate(actions):
-        cost = Decimal(20000 + 15000 * (number % 4))
-        secured = number % 3 != 2
-        progress = [60, 35, 100, 10, 45][number % 5] if status != PlanStatus.ROADMAP else 0
+        cost = Decimal(rng.randrange(10, 90) * 1000)
+        secured = rng.random() < 0.7
+        progress = (
+            rng.choice([0, 10, 25, 35, 45, 60, 80, 100]) if status != PlanStatus.ROADMAP else 0
+        )
         action_status = "done" if progress == 100 else ("on_track" if progress else "not_started")
         saved = services.action_save(
             actor=actor,

@@ -8,7 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from di4c.plans import selectors
-from di4c.plans.models import ActionStatus, Plan
+from di4c.plans.models import ActionStatus, Plan, PlanSnapshot, PlanStatus
 from di4c.plans.views.common import public_language
 
 
@@ -36,9 +36,14 @@ class PlanStatusFeed(Feed):
         return plan.vision_headline or plan.organisation.display_name
 
     def items(self, plan):
-        return selectors.status_changes(plan, limit=50)
+        """The actions' updates and the plan's own steps (adopted, in implementation, …)."""
+        steps = list(plan.snapshots.order_by("-taken_at")[:20])
+        changes = list(selectors.status_changes(plan, limit=50))
+        return sorted([*steps, *changes], key=_when, reverse=True)[:50]
 
     def item_title(self, change):
+        if isinstance(change, PlanSnapshot):
+            return _("The plan is now “%(status)s”") % {"status": change.get_status_display()}
         return _("%(action)s: %(status)s, %(progress)s%%") % {
             "action": change.action,
             "status": ActionStatus(change.new_status).label,
@@ -46,6 +51,12 @@ class PlanStatusFeed(Feed):
         }
 
     def item_description(self, change):
+        if isinstance(change, PlanSnapshot):
+            if change.status == PlanStatus.ADOPTED and change.content.get("adoption_reference"):
+                return _("Council decision %(ref)s.") % {
+                    "ref": change.content["adoption_reference"]
+                }
+            return ""
         if change.old_status and change.old_status != change.new_status:
             text = _("Status changed from “%(old)s” to “%(new)s”.") % {
                 "old": ActionStatus(change.old_status).label,
@@ -56,13 +67,21 @@ class PlanStatusFeed(Feed):
         return f"{text} {change.note}".strip()
 
     def item_link(self, change):
+        if isinstance(change, PlanSnapshot):
+            return reverse("plans:public", args=[change.plan_id])
         return reverse("plans:public", args=[change.action.plan_id]) + f"#action-{change.action_id}"
 
     def item_guid(self, change):
+        if isinstance(change, PlanSnapshot):
+            return f"di4c-plan-step-{change.pk}"
         return f"di4c-plan-status-change-{change.pk}"
 
     def item_pubdate(self, change):
-        return change.changed_at
+        return _when(change)
 
     def item_updateddate(self, change):
-        return change.changed_at
+        return _when(change)
+
+
+def _when(item):
+    return item.taken_at if isinstance(item, PlanSnapshot) else item.changed_at
