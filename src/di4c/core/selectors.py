@@ -26,7 +26,7 @@ def _same(old, new) -> bool:
 
 def _field_changes(model: type[models.Model], newer, older) -> list[dict]:
     """The fields that changed between two historical records, values still raw; `model_field`
-    tells `_display` how to show them."""
+    tells `display_value` how to show them."""
     changes = []
     for change in newer.diff_against(older, excluded_fields=HIDDEN_FIELDS).changes:
         field = model._meta.get_field(change.field)
@@ -60,15 +60,21 @@ def _related_objects(rows: list[dict]) -> dict:
     }
 
 
-def _display(value, field, related: dict):
-    """A value as the reader should see it: None when empty, else choice labels, yes/no,
+def display_value(value, field, related: dict | None = None):
+    """A stored value as the reader should see it: None when empty, else choice labels, yes/no,
     the related object's text and dates in the reader's language; other values as they are
-    (the template localises numbers)."""
+    (templates localise numbers). `related` holds foreign keys' objects fetched in advance
+    (see `_related_objects`); without it the object is fetched."""
     if value is None or value == "":
         return None
     if field is None:
         return value
     if isinstance(field, models.ForeignKey):
+        if related is None:
+            found = field.related_model._base_manager.filter(
+                **{field.target_field.name: value}
+            ).first()
+            return str(found) if found is not None else value
         found = related.get((field.related_model, field.target_field.name), {}).get(value)
         # An object deleted since is shown by its key.
         return str(found) if found is not None else value
@@ -89,7 +95,7 @@ def _display(value, field, related: dict):
 
 def history_with_diffs(*sources: tuple[str, models.QuerySet], limit: int = 200) -> list[dict]:
     """Changes of one or more records, newest first, each with the fields it changed, shown as
-    a reader expects them (see `_display`).
+    a reader expects them (see `display_value`).
 
     `sources` are (label, historical queryset) pairs, e.g. a network's own history and the
     history of its phases; one query each, plus one per model that changed foreign keys point
@@ -116,6 +122,6 @@ def history_with_diffs(*sources: tuple[str, models.QuerySet], limit: int = 200) 
     for row in rows:
         for change in row["changes"]:
             field = change.pop("model_field", None)
-            change["old"] = _display(change["old"], field, related)
-            change["new"] = _display(change["new"], field, related)
+            change["old"] = display_value(change["old"], field, related)
+            change["new"] = display_value(change["new"], field, related)
     return rows

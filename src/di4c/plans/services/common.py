@@ -1,16 +1,11 @@
 """Shared by the plans app's writes: edit conflicts (a save based on an outdated version is
 refused, naming what changed and who changed it) and the check that a record is of the plan."""
 
-import datetime as dt
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from di4c.core.i18n import format_number
+from di4c.core.selectors import HIDDEN_FIELDS, display_value
 from di4c.core.services import validated_save
 from di4c.plans.models import Plan
 
@@ -32,7 +27,7 @@ def _conflict_changes(current: models.Model, base_version: int) -> list[dict]:
         return []
     changes = []
     for change in newest.diff_against(base).changes:
-        if change.field in ("version", "progress_updated_at", "reminded_at"):
+        if change.field in HIDDEN_FIELDS:
             continue
         field = current._meta.get_field(change.field)
         changes.append(
@@ -42,8 +37,8 @@ def _conflict_changes(current: models.Model, base_version: int) -> list[dict]:
                 "old": change.old,
                 "new": change.new,
                 # As a reader says them (labels, names, dates), for the pages.
-                "old_text": _display(field, change.old),
-                "new_text": _display(field, change.new),
+                "old_text": display_value(change.old, field) or "–",
+                "new_text": display_value(change.new, field) or "–",
             }
         )
     authors = (
@@ -56,25 +51,6 @@ def _conflict_changes(current: models.Model, base_version: int) -> list[dict]:
         change["by"] = ", ".join(people)
         change["at"] = newest.history_date
     return changes
-
-
-def _display(field, value) -> str:
-    if value is None or value == "":
-        return "–"
-    if field.is_relation:
-        related = field.related_model.objects.filter(pk=value).first()
-        return str(related) if related is not None else "–"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(value, dt.datetime):
-        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    if isinstance(value, dt.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(value, int | Decimal):
-        return format_number(value)
-    return str(value)
 
 
 def check_version(instance: models.Model, base_version: int | None) -> None:
