@@ -863,3 +863,17 @@ def test_new_actions_go_last_and_statuses_sort_by_the_lifecycle(botosani_plan, b
     statuses = [a.status for a in selectors.action_table(botosani_plan, {"sort": "status"})]
     assert statuses == sorted(statuses, key=ActionStatus.values.index)
     assert statuses[-1] == "cancelled"  # alphabetically it would come first
+
+
+def test_a_former_partner_starts_no_plan(demo, demo_user):
+    from di4c.networks.models import Organisation
+
+    limerick = Organisation.objects.get(
+        partnerships__network=demo, partnerships__left_on__isnull=False
+    )
+    with pytest.raises(ValidationError) as error:
+        services.plan_create(
+            actor=demo_user("admin"), organisation=limerick, network=demo, title="Too late"
+        )
+    assert "network" in error.value.message_dict
+    assert not Plan.objects.filter(organisation=limerick).exists()

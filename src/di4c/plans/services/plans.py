@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from di4c.core.services import assign_fields, require_perm
+from di4c.networks.rules import current_partner_network_ids
 from di4c.plans.models import TRANSITIONS, Action, Comment, Plan, PlanSnapshot, PlanStatus
 from di4c.plans.services.common import check_version, same_plan, versioned_save
 
@@ -27,7 +28,8 @@ PLAN_EDITABLE = (
 @transaction.atomic
 def plan_create(*, actor, organisation, network, title: str, language: str = "en") -> Plan:
     require_perm(actor, "plans.create_plan", organisation)
-    if not organisation.partnerships.filter(network=network).exists():
+    # Today's partners only: a city that left the network plans no more in it.
+    if network.pk not in current_partner_network_ids(organisation):
         raise ValidationError({"network": _("The city is not a partner of this network.")})
     if Plan.objects.filter(organisation=organisation, network=network).exists():
         raise ValidationError({"network": _("The city already has a plan in this network.")})

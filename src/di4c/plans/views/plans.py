@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from di4c.core.forms import add_service_errors
 from di4c.networks import selectors as network_selectors
+from di4c.networks.rules import current_partner_network_ids
 from di4c.plans import forms, selectors, services
 from di4c.plans.models import (
     Action,
@@ -44,11 +45,9 @@ def organisation_plans(request, slug):
     form = None
     if can_create:
         taken = [p.network_id for p in selectors.plans_of(organisation)]
-        networks = (
-            network_selectors.Network.objects.filter(partnerships__organisation=organisation)
-            .exclude(pk__in=taken)
-            .distinct()
-        )
+        networks = network_selectors.Network.objects.filter(
+            pk__in=current_partner_network_ids(organisation)
+        ).exclude(pk__in=taken)
         form = forms.PlanCreateForm(
             request.POST or None, networks=networks, languages=settings.LANGUAGES
         )
