@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "di4c.maturity",
     "di4c.services",
     "di4c.plans",
+    "di4c.meetings",
     "di4c.api",
 ]
 
@@ -207,6 +208,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded working documents and photos: refused above this size (in megabytes), and images
+# refused above this many pixels before they are decoded (a small file can expand enormously).
+DI4C_MAX_UPLOAD_BYTES = int(float(os.environ.get("DI4C_MAX_UPLOAD_MB", "20")) * 1024 * 1024)
+DI4C_MAX_IMAGE_PIXELS = int(os.environ.get("DI4C_MAX_IMAGE_PIXELS", "40000000"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(DI4C_MAX_UPLOAD_BYTES + 1024 * 1024, 2621440)
 
 # E-mail: printed on the console unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
