@@ -215,10 +215,11 @@ class Meeting(models.Model):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The meeting cannot end before it starts.")
-        if self.mode in (MeetingMode.IN_PERSON, MeetingMode.HYBRID) and not self.venue:
-            errors["venue"] = _("Give the venue of a meeting held in person.")
-        if self.mode in (MeetingMode.ONLINE, MeetingMode.HYBRID) and not self.online_url:
-            errors["online_url"] = _("Give the link of a meeting held online.")
+        if self.mode == MeetingMode.IN_PERSON and self.online_url and not self.venue:
+            errors["mode"] = _(
+                "The meeting has an online link but no venue: choose 'Online' or 'In person and "
+                "online'."
+            )
         if self.status == MeetingStatus.CANCELLED and not self.cancellation_reason:
             errors["cancellation_reason"] = _("Say why the meeting is cancelled.")
         if errors:
