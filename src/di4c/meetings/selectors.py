@@ -181,6 +181,10 @@ def _for_calendar(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     )
 
 
+def calendar_meeting(pk: int) -> Meeting:
+    return _for_calendar(Meeting.objects.filter(pk=pk)).get()
+
+
 def user_feed_meetings(user) -> QuerySet[Meeting]:
     """The meetings a person's calendar follows: those they are invited to and did not
     decline (cancelled ones stay, marked cancelled, so that calendars drop them)."""
@@ -201,16 +205,16 @@ def network_feed_meetings(network) -> QuerySet[Meeting]:
     )
 
 
-def hosting_counts(network) -> dict[int, int]:
-    """Rotation meetings each partner has hosted (online ones included, cancelled ones not)."""
+def hosting_counts(network, *, before=None) -> dict[int, int]:
+    """Rotation meetings each partner has hosted (online ones included: a meeting moved online
+    keeps its host in the rotation; cancelled ones not), before a date if given."""
     from di4c.meetings.models import ROTATION_KINDS
 
     counts: dict[int, int] = {}
-    rows = (
-        Meeting.objects.filter(network=network, kind__in=ROTATION_KINDS)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .values_list("host_id", flat=True)
-    )
+    meetings = Meeting.objects.filter(network=network, kind__in=ROTATION_KINDS)
+    if before is not None:
+        meetings = meetings.filter(starts_at__date__lt=before)
+    rows = meetings.exclude(status=MeetingStatus.CANCELLED).values_list("host_id", flat=True)
     for host_id in rows:
         counts[host_id] = counts.get(host_id, 0) + 1
     return counts

@@ -1,0 +1,1 @@
+"""The meetings pages, split by what they show; urls.py imports the modules."""

@@ -1,0 +1,45 @@
+"""Helpers the meetings pages share."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+
+from di4c.core.forms import add_service_errors
+from di4c.core.services import check_view_perm
+from di4c.meetings import selectors
+from di4c.meetings.models import Meeting
+
+
+def readable_meeting(request, pk: int, perm: str = "meetings.view_meeting") -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("network", "host"), pk=pk)
+    check_view_perm(request, perm, meeting)
+    return meeting
+
+
+def detailed_meeting(request, pk: int) -> Meeting:
+    try:
+        meeting = selectors.meeting_detail(pk)
+    except Meeting.DoesNotExist:
+        from django.http import Http404
+
+        raise Http404 from None
+    check_view_perm(request, "meetings.view_meeting", meeting)
+    return meeting
+
+
+def run_service(form, call):
+    """Call the service for a valid form: its result, or None with its error on the form."""
+    try:
+        return call()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+def meeting_permissions(request, meeting) -> dict:
+    user = request.user
+    return {
+        "can_change": user.has_perm("meetings.change_meeting", meeting),
+        "can_view_internal": user.has_perm("meetings.view_internal", meeting),
+        "can_contribute": user.has_perm("meetings.contribute_to_meeting", meeting),
+        "can_manage_tasks": user.has_perm("meetings.manage_tasks", meeting),
+    }
