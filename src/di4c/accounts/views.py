@@ -20,6 +20,7 @@ from di4c.accounts.forms import (
 )
 from di4c.accounts.models import NETWORK_ROLES, ORGANISATION_ROLES, ApiToken, Membership, Role
 from di4c.core.forms import add_service_errors
+from di4c.meetings.selectors import open_tasks_of
 from di4c.networks import selectors as network_selectors
 
 
@@ -67,6 +68,7 @@ def profile(request):
         "accounts/profile.html",
         {
             "memberships": selectors.memberships_of(request.user),
+            "open_tasks": open_tasks_of(request.user),
             "tokens": selectors.api_tokens_of(request.user),
             "token_form": token_form,
             "new_token": new_token,

@@ -20,7 +20,7 @@ from di4c.meetings.forms import (
     TaskForm,
     TaskStatusForm,
 )
-from di4c.meetings.models import AgendaItem, CalendarFeed, Decision, FollowUpTask
+from di4c.meetings.models import AgendaItem, CalendarFeed, Decision, FollowUpTask, TaskStatus
 from di4c.meetings.views.common import readable_meeting, run_service
 
 User = get_user_model()
@@ -213,6 +213,7 @@ def minutes(request, pk):
             "task_form": task_form,
             "decisions": decisions,
             "tasks": list(meeting.tasks.select_related("assignee", "decision")),
+            "task_statuses": TaskStatus.choices,
         },
     )
 
@@ -247,6 +248,7 @@ def my_meetings(request):
         {
             "invitations": list(selectors.upcoming_invitations_of(request.user)),
             "tasks": list(selectors.open_tasks_of(request.user)),
+            "task_statuses": TaskStatus.choices,
             "feed": CalendarFeed.objects.filter(user=request.user).first(),
         },
     )
