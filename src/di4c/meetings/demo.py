@@ -242,7 +242,7 @@ def _documents(meeting, rows, users, zone) -> dict[str, WorkingDocument]:
                 version = services.document_version_add(
                     actor=actor, document=document, upload=upload, note=version_row.get("note", "")
                 )
-            uploaded_at = _local(version_row["on"], zone)
+            uploaded_at = _local(version_row["when"], zone)
             DocumentVersion.objects.filter(pk=version.pk).update(uploaded_at=uploaded_at)
             if version.number == 1:
                 WorkingDocument.objects.filter(pk=document.pk).update(created_at=uploaded_at)
@@ -277,8 +277,8 @@ def _photo(meeting, row, users, zone) -> None:
         alt_text=row["alt_text"],
         caption=row.get("caption", ""),
     )
-    if row.get("on"):
-        Photo.objects.filter(pk=photo.pk).update(uploaded_at=_local(row["on"], zone))
+    if row.get("when"):
+        Photo.objects.filter(pk=photo.pk).update(uploaded_at=_local(row["when"], zone))
 
 
 def _backdate(meeting: Meeting, created_at: dt.datetime) -> None:
@@ -443,6 +443,15 @@ def _font(size: int):
         return ImageFont.load_default()
 
 
+def _fitting_font(draw, text: str, width: int, size: int):
+    """The largest font up to `size` in which `text` fits in `width` pixels."""
+    font = _font(size)
+    while size > 12 and draw.textlength(text, font=font) > width:
+        size -= 2
+        font = _font(size)
+    return font
+
+
 def _person(draw, x: int, y: int, colour: str, scale: float = 1.0) -> None:
     head = int(38 * scale)
     draw.ellipse((x - head, y - 3 * head, x + head, y - head), fill="#f1c9a5")
@@ -468,7 +477,9 @@ def illustration(scene: str, text: str) -> bytes:
         draw.rectangle((560, 120, 1040, 760), fill="white", outline="#555555", width=6)
         draw.line((800, 760, 700, 960), fill="#555555", width=10)
         draw.line((800, 760, 900, 960), fill="#555555", width=10)
-        draw.text((800, 180), label, font=_font(30), fill="#1f3a5f", anchor="mm")
+        draw.text(
+            (800, 180), label, font=_fitting_font(draw, label, 440, 30), fill="#1f3a5f", anchor="mm"
+        )
         notes = ["#ffe066", "#ff9f80", "#9fe0a8", "#8fc9ff"]
         for index in range(12):
             x = 600 + (index % 4) * 105
@@ -482,7 +493,7 @@ def illustration(scene: str, text: str) -> bytes:
         draw.text(
             ((screen[0] + screen[2]) // 2, (screen[1] + screen[3]) // 2),
             label,
-            font=_font(38),
+            font=_fitting_font(draw, label, screen[2] - screen[0] - 60, 44),
             fill="white",
             anchor="mm",
         )
@@ -500,8 +511,8 @@ def illustration(scene: str, text: str) -> bytes:
             for index, colour in enumerate(partner_colours):
                 x = 90 + index * 190
                 draw.rectangle((x, 560, x + 130, 760), fill=colour)
-            draw.rectangle((740, 640, 860, 820), fill="#3b2a1e")  # lectern
-            _person(draw, 800, 640, "#34495e")
+            _person(draw, 800, 700, "#34495e")
+            draw.rectangle((720, 730, 880, 830), fill="#3b2a1e")  # lectern
     draw.text((40, height - 60), "Illustration - di4c demo", font=_font(28), fill="#333333")
     exif = Image.Exif()
     exif[0x010E] = _ascii(text)  # ImageDescription

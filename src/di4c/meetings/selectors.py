@@ -1,5 +1,6 @@
 """The reads of the meetings app: querysets that pages, feeds and the API share."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -185,11 +186,16 @@ def calendar_meeting(pk: int) -> Meeting:
     return _for_calendar(Meeting.objects.filter(pk=pk)).get()
 
 
+# Feeds carry the last year and everything ahead: calendar programs keep what they saw.
+FEED_HISTORY = dt.timedelta(days=366)
+
+
 def user_feed_meetings(user) -> QuerySet[Meeting]:
     """The meetings a person's calendar follows: those they are invited to and did not
     decline (cancelled ones stay, marked cancelled, so that calendars drop them)."""
     return _for_calendar(
         Meeting.objects.filter(
+            ends_at__gte=timezone.now() - FEED_HISTORY,
             participants__user=user,
             participants__response__in=[Response.INVITED, Response.ACCEPTED],
         ).order_by("starts_at")
@@ -199,7 +205,7 @@ def user_feed_meetings(user) -> QuerySet[Meeting]:
 def network_feed_meetings(network) -> QuerySet[Meeting]:
     """The network's own meetings; local group meetings are the cities' business."""
     return _for_calendar(
-        Meeting.objects.filter(network=network)
+        Meeting.objects.filter(network=network, ends_at__gte=timezone.now() - FEED_HISTORY)
         .exclude(kind=MeetingKind.LOCAL_GROUP)
         .order_by("starts_at")
     )

@@ -1,8 +1,6 @@
 """A network's meetings: the calendar page, a meeting's page, creating, changing, cancelling
 and answering an invitation."""
 
-from itertools import groupby
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,15 +24,16 @@ from di4c.networks.models import Network, Organisation
 
 
 def network_meetings(request, slug):
-    """The network's calendar: upcoming meetings first, then the past ones by year."""
+    """The network's calendar: upcoming meetings first, then the past ones of one year at a
+    time (the latest by default), so the page stays small however long the network runs."""
     network = get_object_or_404(Network, slug=slug)
-    meetings = list(selectors.meeting_list(request.user, network=network))
+    meetings = selectors.meeting_list(request.user, network=network)
     now = timezone.now()
-    upcoming = [m for m in meetings if m.ends_at >= now]
-    past = sorted((m for m in meetings if m.ends_at < now), key=lambda m: m.starts_at, reverse=True)
-    past_by_year = [
-        (year, list(items)) for year, items in groupby(past, key=lambda m: m.local_starts_at.year)
-    ]
+    upcoming = list(meetings.filter(ends_at__gte=now))
+    past = meetings.filter(ends_at__lt=now)
+    years = [day.year for day in past.dates("starts_at", "year", order="DESC")]
+    year = _chosen_year(request.GET.get("year"), years)
+    past_meetings = list(past.filter(starts_at__year=year).order_by("-starts_at")) if year else []
     user = request.user
     can_follow = user.has_perm("meetings.follow_network_calendar", network)
     return render(
@@ -43,7 +42,9 @@ def network_meetings(request, slug):
         {
             "network": network,
             "upcoming": upcoming,
-            "past_by_year": past_by_year,
+            "past_meetings": past_meetings,
+            "years": years,
+            "year": year,
             "can_add": user.has_perm("meetings.add_meeting", network),
             "can_plan": user.has_perm("meetings.plan_rotation", network),
             "can_follow": can_follow,
@@ -53,6 +54,12 @@ def network_meetings(request, slug):
             "local_group_cities": _cities_running_local_groups(user, network),
         },
     )
+
+
+def _chosen_year(value, years: list[int]) -> int | None:
+    if value and value.isdigit() and int(value) in years:
+        return int(value)
+    return years[0] if years else None
 
 
 def _cities_running_local_groups(user, network) -> list[Organisation]:

@@ -24,6 +24,7 @@ from di4c.meetings.models import AgendaItem, CalendarFeed, Decision, FollowUpTas
 from di4c.meetings.views.common import readable_meeting, run_service
 
 User = get_user_model()
+UPCOMING_SHOWN = 20
 
 
 @login_required
@@ -246,7 +247,8 @@ def my_meetings(request):
         request,
         "meetings/my_meetings.html",
         {
-            "invitations": list(selectors.upcoming_invitations_of(request.user)),
+            # The next ones; the calendar address carries them all.
+            "invitations": list(selectors.upcoming_invitations_of(request.user)[:UPCOMING_SHOWN]),
             "tasks": list(selectors.open_tasks_of(request.user)),
             "task_statuses": TaskStatus.choices,
             "feed": CalendarFeed.objects.filter(user=request.user).first(),
