@@ -158,7 +158,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    load_demo("bench-password", plans=False)
+    load_demo("bench-password", plans=False, meetings=False)
     network = Network.objects.get(slug="di4c")
     coordinator = User.objects.get(email=COORDINATOR)
     invitee = User.objects.get(email=INVITEE)

@@ -20,9 +20,9 @@ DI4C_CURRENT_PARTNERS = {
 
 @pytest.fixture
 def demo(db):
-    """The DI4C demo network, as `di4c demo` loads it, less the action plans (they take a
-    second to build; `demo_plans` adds them)."""
-    load_demo(DEMO_PASSWORD, plans=False)
+    """The DI4C demo network, as `di4c demo` loads it, less the action plans and the meetings
+    (they take a second each to build; `demo_plans` and `demo_meetings` add them)."""
+    load_demo(DEMO_PASSWORD, plans=False, meetings=False)
     return Network.objects.get(slug="di4c")
 
 
@@ -32,6 +32,16 @@ def demo_plans(demo):
     from di4c.plans.demo import load_demo_plans
 
     load_demo_plans()
+    return demo
+
+
+@pytest.fixture
+def demo_meetings(demo, settings, tmp_path):
+    """The demo with its meetings (their documents and photos go to a temporary folder)."""
+    from di4c.meetings.demo import load_demo_meetings
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_demo_meetings()
     return demo
 
 

@@ -57,9 +57,10 @@ def _get_or_create(model, lookup: dict, defaults: dict, author=None):
 
 @transaction.atomic
 def load_demo(
-    password: str | None = None, *, plans: bool = True
+    password: str | None = None, *, plans: bool = True, meetings: bool = True
 ) -> tuple[list[DemoAccount], dict[str, int]]:
-    """`plans=False` leaves out the action plans (tests that do not need them run faster)."""
+    """`plans=False` / `meetings=False` leave out the action plans / the meetings (tests that
+    do not need them run faster)."""
     data = demo_data()
     password = password or demo_password()
     created = {"programmes": 0, "networks": 0, "organisations": 0, "partnerships": 0, "users": 0}
@@ -158,6 +159,9 @@ def load_demo(
     from di4c.plans.demo import load_demo_plans
 
     created["plans"] = load_demo_plans() if plans else 0
+    from di4c.meetings.demo import load_demo_meetings
+
+    created["meetings"] = load_demo_meetings() if meetings else 0
     return accounts, created
 
 

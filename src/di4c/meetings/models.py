@@ -57,7 +57,7 @@ class MeetingStatus(models.TextChoices):
 def validate_time_zone(value: str) -> None:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:  # "Europe" is a folder
         raise ValidationError(
             _("'%(zone)s' is not a time zone; use a name such as Europe/Bucharest."),
             params={"zone": value},

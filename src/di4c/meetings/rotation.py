@@ -390,13 +390,14 @@ def _hall_witness(
 
 
 def _explain(
-    ctx: _Context, dates: list[date], round_slots: list[int], members: list[int], witness
+    ctx: _Context,
+    dates: list[date],
+    round_slots: list[int],
+    members: list[int],
+    witness: tuple[str, set[int], set[int]],
 ) -> Problem:
+    """The coordinator's reading of a Hall witness for one round."""
     side, blamed, neighbours = witness
-
-    def sorted_dates(indices: set[int]) -> list[date]:
-        return [dates[s] for s in sorted(indices)]
-
     span = _span(dates[round_slots[0]], dates[round_slots[-1]])
     if side == "partners" and len(blamed) == 1:
         (pid,) = blamed
@@ -427,7 +428,10 @@ def _explain(
             "Among the meetings %(span)s, %(partners)s can only host %(meetings)s, but the "
             "rotation needs each of them to host one before anyone hosts twice."
         )
-        values = {"partners": ctx.names(blamed), "meetings": _meetings(sorted_dates(neighbours))}
+        values = {
+            "partners": ctx.names(blamed),
+            "meetings": _meetings([dates[s] for s in sorted(neighbours)]),
+        }
         return _p("rotation", message, round_slots, span=span, **values)
     slots = sorted(blamed)
     meetings = _meetings([dates[s] for s in slots])

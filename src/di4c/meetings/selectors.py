@@ -161,7 +161,7 @@ def open_tasks_of(user) -> QuerySet[FollowUpTask]:
     return (
         FollowUpTask.objects.filter(assignee=user)
         .exclude(status=TaskStatus.DONE)
-        .select_related("meeting", "meeting__network")
+        .select_related("meeting", "meeting__network", "assignee")
         .order_by("due_on", "pk")
     )
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from di4c.core.markdown import render_markdown
 from di4c.meetings import calendar, selectors, services
 from di4c.meetings.forms import CancelForm, MeetingForm
-from di4c.meetings.models import CalendarFeed, MeetingKind, Participant, Response
+from di4c.meetings.models import THEMED_KINDS, CalendarFeed, MeetingKind, Participant, Response
 from di4c.meetings.views.common import (
     detailed_meeting,
     meeting_permissions,
@@ -97,6 +97,7 @@ def meeting_detail(request, pk):
             "photos": list(meeting.photos.all()),
             "decisions": list(meeting.decisions.all()),
             "tasks": list(meeting.tasks.all()),
+            "takes_theme": meeting.kind in THEMED_KINDS,
             **permissions,
         },
     )

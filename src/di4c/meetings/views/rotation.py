@@ -157,6 +157,8 @@ def rotation_planner(request, slug):
             "rows": rows,
             "problems": problems,
             "warnings": warnings,
+            # After a refused accept the invitation tick stays as the coordinator left it.
+            "invite_posted": request.POST.get("action") == "accept",
             "hosts": [
                 o for o in partners if form.is_bound and form.cleaned_data.get(f"able_{o.pk}")
             ]
