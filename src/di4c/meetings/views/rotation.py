@@ -159,11 +159,7 @@ def rotation_planner(request, slug):
             "warnings": warnings,
             # After a refused accept the invitation tick stays as the coordinator left it.
             "invite_posted": request.POST.get("action") == "accept",
-            "hosts": [
-                o for o in partners if form.is_bound and form.cleaned_data.get(f"able_{o.pk}")
-            ]
-            if form.is_bound and hasattr(form, "cleaned_data")
-            else partners,
+            "hosts": _able(form, partners),
         },
     )
 
