@@ -181,9 +181,7 @@ def test_the_change_pages_answer_403_to_those_refused(
 def test_contribute_to_meeting(allowed, upcoming_meeting, local_group_meeting, demo_user):
     invite(upcoming_meeting, "messina-editor", "lead-expert", "local-group", demo_user=demo_user)
     Participant.objects.filter(user=demo_user("lead-expert")).update(response=Response.DECLINED)
-    Participant.objects.filter(user=demo_user("messina-editor")).update(
-        response=Response.ACCEPTED
-    )
+    Participant.objects.filter(user=demo_user("messina-editor")).update(response=Response.ACCEPTED)
     # The organisers, the people invited who did not decline, and the host city's team.
     assert allowed("meetings.contribute_to_meeting", upcoming_meeting) == {
         "admin",
@@ -356,7 +354,7 @@ def all_kinds_of_meetings(
 ):
     """Every case the rule tells apart, and a meeting of another network."""
     start = days_ahead(20, hour=18)
-    public_local = create_meeting(
+    create_meeting(
         who="botosani-editor",
         kind=MeetingKind.LOCAL_GROUP,
         title="Open local group evening",
@@ -380,7 +378,7 @@ def all_kinds_of_meetings(
     # Another network, of which Messina (not Botoșani) is a partner; Botoșani's editor is a guest.
     other = NetworkFactory(acronym="OTHER", slug="other")
     PartnershipFactory(network=other, organisation=messina)
-    elsewhere = Meeting.objects.create(
+    Meeting.objects.create(
         network=other,
         kind=MeetingKind.TRANSNATIONAL,
         title="A meeting of another network",

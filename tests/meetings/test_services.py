@@ -146,6 +146,8 @@ def test_moving_a_meeting_sends_the_new_entry_to_those_who_did_not_decline(
         assert "Mihai Eminescu Theatre" in str(event["LOCATION"])
     english = next(m for m in mailoutbox if m.to[0].startswith("lead-expert"))
     assert english.subject.startswith("Changed: Partners' meeting in Botoșani")
+    romanian = next(m for m in mailoutbox if m.to[0].startswith("botosani"))
+    assert romanian.subject.startswith("Modificată: Partners' meeting in Botoșani")
 
 
 def test_a_change_that_moves_nothing_sends_nothing(
@@ -201,6 +203,7 @@ def test_cancelling_mails_a_cancellation_to_those_who_did_not_decline(
             "date": date_format(upcoming_meeting.local_starts_at, "DATE_FORMAT"),
         }
     assert message.subject == subject
+    assert message.subject.startswith("Anulată: ")  # Elena reads Romanian
     assert "The city hall is closed for repairs" in message.body
     calendar = the_calendar(message, "cancel.ics")
     assert str(calendar["METHOD"]) == "CANCEL"
@@ -252,13 +255,48 @@ def test_who_may_create_which_kind_of_meeting(create_meeting, demo, botosani, me
         create_meeting(who="lead-expert")
     assert "kind" in excinfo.value.message_dict
     # A city editor runs its own city's local group, not another's.
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError) as refused:  # a field error the editor can act on
         create_meeting(who="botosani-editor", kind=MeetingKind.LOCAL_GROUP, host=messina)
+    assert "host" in refused.value.message_dict
     assert Meeting.objects.count() == before
 
     visit = create_meeting(who="lead-expert", kind=MeetingKind.EXPERT_VISIT)
     local = create_meeting(who="botosani-editor", kind=MeetingKind.LOCAL_GROUP, host=botosani)
     assert {visit.kind, local.kind} == {MeetingKind.EXPERT_VISIT, MeetingKind.LOCAL_GROUP}
+
+
+def test_a_city_cannot_hand_its_local_group_meeting_to_another_city(
+    local_group_meeting, messina, demo_user
+):
+    # Botoșani's editor may not create a local group meeting for Messina: moving its own
+    # there must be refused as well, or Messina's editors would own a meeting they never made.
+    with pytest.raises((PermissionDenied, ValidationError)):
+        services.meeting_update(
+            actor=demo_user("botosani-editor"),
+            meeting=local_group_meeting,
+            data={"host": messina},
+        )
+    local_group_meeting.refresh_from_db()
+    assert local_group_meeting.host.slug == "botosani"
+
+
+def test_moving_a_meeting_to_another_host_city_tells_the_people_invited(
+    create_meeting, demo_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = create_meeting(venue="", address="")  # the venue is still to be confirmed
+    invite(meeting, "botosani-coordinator", demo_user=demo_user)
+    trikala = Organisation.objects.get(slug="trikala")
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = services.meeting_update(
+            actor=demo_user("coordinator"), meeting=meeting, data={"host": trikala}
+        )
+    assert changed == ["host"]
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
+    [message] = mailoutbox
+    assert message.to == ["botosani-coordinator@demo.di4c.eu"]
+    event = the_event(the_calendar(message, "invite.ics"))
+    assert "Trikala" in str(event["DESCRIPTION"])
 
 
 # --- the host and the dates ---------------------------------------------------------------
@@ -452,9 +490,7 @@ def test_only_the_invitee_answers(upcoming_meeting, demo_user):
     assert participant.response == Response.INVITED
 
 
-def test_no_answer_once_the_meeting_is_over_or_cancelled(
-    held_meeting, upcoming_meeting, demo_user
-):
+def test_no_answer_once_the_meeting_is_over_or_cancelled(held_meeting, upcoming_meeting, demo_user):
     invite(held_meeting, "botosani-coordinator", demo_user=demo_user)
     with pytest.raises(ValidationError, match="This meeting is over"):
         answer(held_meeting, "botosani-coordinator", Response.ACCEPTED, demo_user)

@@ -35,23 +35,32 @@ def meeting_page_url(meeting) -> str:
     return settings.SITE_URL.rstrip("/") + meeting.get_absolute_url()
 
 
-def meeting_location(meeting) -> str:
+def meeting_location(meeting, *, with_link: bool = True) -> str:
     """Venue and address when the meeting is held in person (or hybrid), else the link."""
     if meeting.mode == MeetingMode.ONLINE:
-        return meeting.online_url
+        return meeting.online_url if with_link else ""
     return ", ".join(part for part in (meeting.venue, meeting.address) if part)
 
 
-def meeting_calendar(meeting, *, method: str = "PUBLISH", participants=None) -> bytes:
+def meeting_calendar(
+    meeting, *, method: str = "PUBLISH", participants=None, with_link: bool = True
+) -> bytes:
     """One meeting as an iCalendar file. PUBLISH for the download, REQUEST for invitations and
-    changes, CANCEL for cancellations; `participants` become ATTENDEEs (REQUEST and CANCEL)."""
+    changes, CANCEL for cancellations; `participants` become ATTENDEEs (REQUEST and CANCEL).
+    `with_link=False` leaves the online link out (a visitor's copy of a public meeting)."""
     method = method.upper()
     if method not in METHODS:
         raise ValueError(f"Unknown iTIP method {method!r}; use one of {', '.join(METHODS)}.")
     calendar = _calendar(method)
     attendees = list(participants or []) if method in ("REQUEST", "CANCEL") else []
     calendar.add_component(
-        _event(meeting, stamp=timezone.now(), attendees=attendees, cancel=method == "CANCEL")
+        _event(
+            meeting,
+            stamp=timezone.now(),
+            attendees=attendees,
+            cancel=method == "CANCEL",
+            with_link=with_link,
+        )
     )
     calendar.add_missing_timezones()
     return calendar.to_ical()
@@ -83,7 +92,7 @@ def _calendar(method: str) -> Calendar:
     return calendar
 
 
-def _event(meeting, *, stamp, attendees=(), cancel: bool = False) -> Event:
+def _event(meeting, *, stamp, attendees=(), cancel: bool = False, with_link: bool = True) -> Event:
     page = meeting_page_url(meeting)
     event = Event()
     event.add("UID", f"{meeting.uid}@di4c")
@@ -92,8 +101,8 @@ def _event(meeting, *, stamp, attendees=(), cancel: bool = False) -> Event:
     event.add("DTSTART", meeting.local_starts_at)
     event.add("DTEND", meeting.local_ends_at)
     event.add("SUMMARY", meeting.display_title)
-    event.add("DESCRIPTION", _description(meeting, page))
-    location = meeting_location(meeting)
+    event.add("DESCRIPTION", _description(meeting, page, with_link=with_link))
+    location = meeting_location(meeting, with_link=with_link)
     if location:
         event.add("LOCATION", location)
     event.add("URL", page)
@@ -122,7 +131,7 @@ def _attendee(participant) -> vCalAddress:
     return attendee
 
 
-def _description(meeting, page: str) -> str:
+def _description(meeting, page: str, *, with_link: bool = True) -> str:
     lines = [
         str(meeting.get_kind_display()),
         _("Host: %(host)s") % {"host": meeting.host.display_name},
@@ -131,7 +140,7 @@ def _description(meeting, page: str) -> str:
         lines.append(_("Theme: %(theme)s") % {"theme": meeting.theme})
     if meeting.is_cancelled and meeting.cancellation_reason:
         lines.append(_("Cancelled: %(reason)s") % {"reason": meeting.cancellation_reason})
-    if meeting.is_online and meeting.online_url:
+    if with_link and meeting.is_online and meeting.online_url:
         lines.append(_("Online: %(link)s") % {"link": meeting.online_url})
     agenda = _agenda(meeting)
     if agenda:

@@ -6,7 +6,6 @@ import re
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from di4c.core.forms import TranslatedFieldsMixin
@@ -394,7 +393,3 @@ class RotationForm(forms.Form):
         if self.partners and not any(cleaned.get(f"able_{o.pk}") for o in self.partners):
             self.add_error(None, _("Tick at least one partner able to host."))
         return cleaned
-
-
-def max_upload_megabytes() -> int:
-    return settings.DI4C_MAX_UPLOAD_BYTES // (1024 * 1024)

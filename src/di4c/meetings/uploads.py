@@ -146,6 +146,11 @@ def _number(value: float) -> str:
     return number_format(rounded, decimal_pos=decimals, force_grouping=True)
 
 
+def upload_limit_text() -> str:
+    """The configured upload limit as the refusal messages write it ("20 MB", "2.5 MB")."""
+    return _size_text(settings.DI4C_MAX_UPLOAD_BYTES)
+
+
 def _size_text(size: int) -> str:
     if size >= 1024 * 1024:
         return _("%(number)s MB") % {"number": _number(size / (1024 * 1024))}

@@ -29,7 +29,16 @@ EDITABLE_FIELDS = (
     "outcome",
 )
 # A change to any of these is sent to the people invited, with the calendar entry updated.
-ANNOUNCED_FIELDS = ("starts_at", "ends_at", "time_zone", "mode", "venue", "address", "online_url")
+ANNOUNCED_FIELDS = (
+    "host",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "mode",
+    "venue",
+    "address",
+    "online_url",
+)
 
 
 def check_host(meeting: Meeting) -> None:
@@ -67,6 +76,14 @@ def check_host(meeting: Meeting) -> None:
         )
 
 
+def _runs_a_city(actor) -> bool:
+    from di4c.accounts.models import Role
+    from di4c.accounts.selectors import user_roles
+
+    held = user_roles(actor).organisation_roles.values()
+    return any(roles & {Role.CITY_EDITOR, Role.CITY_COORDINATOR} for roles in held)
+
+
 def _check_kind_allowed(actor, meeting: Meeting) -> None:
     """Experts record their visits; a city runs its local group meetings; the coordinator
     runs everything in the network."""
@@ -78,6 +95,10 @@ def _check_kind_allowed(actor, meeting: Meeting) -> None:
     else:
         allowed = meeting.kind == MeetingKind.EXPERT_VISIT and actor.has_perm(
             "meetings.add_meeting", network
+        )
+    if not allowed and meeting.kind == MeetingKind.LOCAL_GROUP:
+        raise ValidationError(
+            {"host": _("You can organise local group meetings of your own city only.")}
         )
     if not allowed:
         raise ValidationError(
@@ -92,7 +113,13 @@ def meeting_create(*, actor, network, data: dict) -> Meeting:
     data = dict(data)
     host = data.get("host")
     if data.get("kind") == MeetingKind.LOCAL_GROUP and host is not None:
-        if not actor.has_perm("meetings.plan_rotation", network):
+        if not actor.has_perm("meetings.plan_rotation", network) and not actor.has_perm(
+            "meetings.add_local_group_meeting", host
+        ):
+            if _runs_a_city(actor):
+                raise ValidationError(
+                    {"host": _("You can organise local group meetings of your own city only.")}
+                )
             require_perm(actor, "meetings.add_local_group_meeting", host)
     else:
         require_perm(actor, "meetings.add_meeting", network)
@@ -127,7 +154,8 @@ def meeting_update(*, actor, meeting: Meeting, data: dict) -> list[str]:
         raise ValidationError(
             {"kind": _("A local group meeting cannot become a network meeting, or the reverse.")}
         )
-    if "kind" in changed:
+    if "kind" in changed or "host" in changed:
+        # A city may not hand its local group meeting to a city it does not run.
         _check_kind_allowed(actor, meeting)
     if {"host", "starts_at", "ends_at", "time_zone"} & set(changed):
         meeting.full_clean()

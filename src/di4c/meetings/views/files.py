@@ -9,15 +9,16 @@ from django.views.decorators.http import require_POST
 
 from di4c.core.services import check_view_perm
 from di4c.meetings import services
-from di4c.meetings.forms import DocumentForm, DocumentVersionForm, PhotoForm, max_upload_megabytes
+from di4c.meetings.forms import DocumentForm, DocumentVersionForm, PhotoForm
 from di4c.meetings.models import DocumentVersion, Photo, WorkingDocument
+from di4c.meetings.uploads import upload_limit_text
 from di4c.meetings.views.common import readable_meeting, run_service
 
 
 def _limit_note() -> str:
     return _(
-        "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or plain text, up to %(mb)s MB."
-    ) % {"mb": max_upload_megabytes()}
+        "PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or plain text, up to %(size)s."
+    ) % {"size": upload_limit_text()}
 
 
 @login_required
@@ -131,10 +132,10 @@ def photo_add(request, pk):
             "submit": _("Upload"),
             "multipart": True,
             "note": _(
-                "JPEG, PNG or WebP, up to %(mb)s MB. The photo is resized and its location and "
+                "JPEG, PNG or WebP, up to %(size)s. The photo is resized and its location and "
                 "camera data are removed."
             )
-            % {"mb": max_upload_megabytes()},
+            % {"size": upload_limit_text()},
         },
     )
 

@@ -116,12 +116,17 @@ def _kinds_for(user, network, host=None) -> list[str]:
     return kinds
 
 
-def _hosts_for(network):
+def _hosts_for(user, network):
+    """Every partner for those who organise network meetings; a city's own people may only
+    host their local group meetings."""
     from di4c.networks.models import Partnership
 
-    return Organisation.objects.filter(
-        pk__in=Partnership.objects.filter(network=network).values("organisation_id")
-    ).order_by("name")
+    if user.has_perm("meetings.add_meeting", network):
+        return Organisation.objects.filter(
+            pk__in=Partnership.objects.filter(network=network).values("organisation_id")
+        ).order_by("name")
+    cities = [city.pk for city in _cities_running_local_groups(user, network)]
+    return Organisation.objects.filter(pk__in=cities).order_by("name")
 
 
 @login_required
@@ -132,7 +137,7 @@ def meeting_new(request, slug):
         raise PermissionDenied
     initial = {"start_time": "09:00", "end_time": "17:00", "kind": request.GET.get("kind")}
     form = MeetingForm(
-        request.POST or None, hosts=_hosts_for(network), kinds=kinds, initial=initial
+        request.POST or None, hosts=_hosts_for(request.user, network), kinds=kinds, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         meeting = run_service(
@@ -157,7 +162,7 @@ def meeting_edit(request, pk):
         kinds.append(meeting.kind)
     form = MeetingForm(
         request.POST or None,
-        hosts=_hosts_for(meeting.network),
+        hosts=_hosts_for(request.user, meeting.network),
         kinds=kinds,
         initial=MeetingForm.initial_from(meeting),
     )
@@ -230,8 +235,11 @@ def meeting_respond(request, pk):
 def meeting_ics(request, pk):
     readable_meeting(request, pk)
     meeting = selectors.calendar_meeting(pk)
+    # Visitors of a public meeting do not get its online link, as on the page.
+    with_link = request.user.has_perm("meetings.view_internal", meeting)
     response = HttpResponse(
-        calendar.meeting_calendar(meeting), content_type="text/calendar; charset=utf-8"
+        calendar.meeting_calendar(meeting, with_link=with_link),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
