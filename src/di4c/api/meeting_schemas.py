@@ -190,6 +190,16 @@ class PhotoOut(Schema):
     caption: str
     width: int
     height: int
+    url: str
+    thumbnail_url: str
+
+    @staticmethod
+    def resolve_url(photo) -> str:
+        return reverse("meetings:photo_file", args=[photo.pk, "image"])
+
+    @staticmethod
+    def resolve_thumbnail_url(photo) -> str:
+        return reverse("meetings:photo_file", args=[photo.pk, "thumbnail"])
 
 
 class MeetingDetailOut(MeetingOut):

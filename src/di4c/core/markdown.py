@@ -100,10 +100,19 @@ def _sanitise(html: str) -> str:
     )
 
 
-def render_markdown(text: str | None) -> SafeString:
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+
+
+def _demote_headings(html: str, levels: int) -> str:
+    """h1 -> h(1+levels), capped at h6: a text's headings sit under the page's own."""
+    return _HEADING_TAG.sub(lambda match: f"<{match[1]}h{min(int(match[2]) + levels, 6)}", html)
+
+
+def render_markdown(text: str | None, *, heading_offset: int = 0) -> SafeString:
     """Markdown (with the "extra" set: tables, fenced code, footnotes, abbreviations,
     definition lists) as sanitised HTML. Empty or None gives "". Never raises: should
-    Markdown fail on some text, the text is shown escaped, in paragraphs."""
+    Markdown fail on some text, the text is shown escaped, in paragraphs.
+    `heading_offset=2` turns "# Title" into an h3, for a text shown under an h2."""
     if not text:
         return mark_safe("")  # noqa: S308 (empty)
     # Lone surrogates cannot be encoded for the sanitiser: replaced by "?".
@@ -114,4 +123,6 @@ def render_markdown(text: str | None) -> SafeString:
     except Exception:  # a bug in Markdown must not take a page down
         logger.exception("Markdown failed to render a text of %d characters", len(text))
         html = linebreaks(escape(text))
+    if heading_offset:
+        html = _demote_headings(html, heading_offset)
     return mark_safe(_sanitise(html))  # noqa: S308 (sanitised by nh3 just above)

@@ -127,7 +127,9 @@ def _attendee(participant) -> vCalAddress:
     attendee.params["CN"] = user.full_name or user.email
     attendee.params["ROLE"] = "REQ-PARTICIPANT"
     attendee.params["PARTSTAT"] = PARTSTAT.get(participant.response, "NEEDS-ACTION")
-    attendee.params["RSVP"] = "TRUE"
+    # Answers are given on the meeting's page: a calendar program's reply would go to the
+    # no-reply organiser address and be lost, so it is not asked for.
+    attendee.params["RSVP"] = "FALSE"
     return attendee
 
 

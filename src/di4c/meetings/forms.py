@@ -13,6 +13,10 @@ from di4c.meetings import rotation as planner
 from di4c.meetings.models import MeetingKind, MeetingMode, TaskStatus
 from di4c.meetings.timezones import time_zone_choices
 
+# Dates beyond these would overflow when converted between time zones.
+FIRST_YEAR, LAST_YEAR = 1950, 2200
+# The longest period the rotation planner plans at once.
+MAX_ROTATION_YEARS = 10
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 # The languages a meeting may be held in: the interface's, and those of the partners' countries.
@@ -115,6 +119,11 @@ class MeetingForm(TranslatedFieldsMixin, forms.Form):
         if not zone_name:
             return cleaned
         cleaned["time_zone"] = zone_name
+        for name in ("start_date", "end_date"):
+            day = cleaned.get(name)
+            if day is not None and not (FIRST_YEAR <= day.year <= LAST_YEAR):
+                self.add_error(name, _("Give a date between 1950 and 2200."))
+                cleaned.pop(name, None)
         zone = ZoneInfo(zone_name)
         parts = [cleaned.get(name) for name in ("start_date", "start_time", "end_date", "end_time")]
         if all(part is not None for part in parts):
@@ -382,8 +391,15 @@ class RotationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
+        if starts_on and not (FIRST_YEAR <= starts_on.year <= LAST_YEAR):
+            self.add_error("starts_on", _("Give a date between 1950 and 2200."))
+        elif starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The period cannot end before it starts."))
+        elif starts_on and ends_on and (ends_on - starts_on).days > 366 * MAX_ROTATION_YEARS:
+            self.add_error(
+                "ends_on",
+                _("Plan at most %(years)s years at once.") % {"years": MAX_ROTATION_YEARS},
+            )
         for organisation in self.partners:
             name = f"unavailable_{organisation.pk}"
             try:

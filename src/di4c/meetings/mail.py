@@ -6,6 +6,8 @@ Who receives what is the callers' choice (the services): they pass the participa
 with select_related("user"), for the meeting loaded with its host and network.
 """
 
+import functools
+import logging
 import re
 
 from django.conf import settings
@@ -18,6 +20,23 @@ from django.utils.formats import date_format, time_format
 
 from di4c.meetings.calendar import meeting_calendar, meeting_location, meeting_page_url
 from di4c.meetings.models import Meeting, MeetingMode
+
+logger = logging.getLogger(__name__)
+
+
+def never_fails(send):
+    """For mail sent after a commit: a mail server that is down or slow must not turn the
+    saved invitation into an error page; the failure is logged for the administrator."""
+
+    @functools.wraps(send)
+    def wrapper(*args, **kwargs):
+        try:
+            return send(*args, **kwargs)
+        except Exception:
+            logger.exception("Meeting e-mail not sent")
+            return 0
+
+    return wrapper
 
 
 def send_invitations(meeting, participants) -> int:

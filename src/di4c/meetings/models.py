@@ -246,7 +246,8 @@ class AgendaItem(models.Model):
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
-        ordering = ["meeting", "starts_at", "position", "pk"]
+        # Items without a time after the timed ones, on SQLite as on PostgreSQL.
+        ordering = ["meeting", F("starts_at").asc(nulls_last=True), "position", "pk"]
 
     def __str__(self) -> str:
         return self.title
@@ -466,34 +467,35 @@ class Photo(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A private subscription address (iCalendar) of a person or of a network. The token is
-    the secret in the address; resetting it cuts off every calendar that followed it."""
+    """A person's private subscription address (iCalendar): their own meetings, or (with a
+    network) the network's meetings. The token is the secret in the address; a network feed
+    works only while its owner still belongs to the network, and resetting the token cuts off
+    every calendar that followed it."""
 
     token = models.CharField(max_length=64, unique=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="calendar_feed",
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
     )
-    network = models.OneToOneField(
+    network = models.ForeignKey(
         "networks.Network",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="calendar_feed",
+        related_name="calendar_feeds",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=(Q(user__isnull=False) & Q(network__isnull=True))
-                | (Q(user__isnull=True) & Q(network__isnull=False)),
-                name="calendar_feed_of_person_or_network",
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(network__isnull=True),
+                name="calendar_feed_one_personal_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "network"], name="calendar_feed_one_per_user_and_network"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"feed of {self.user or self.network}"
+        return f"feed of {self.user}" + (f" for {self.network}" if self.network_id else "")

@@ -1,18 +1,48 @@
 """Who may do what with meetings: one permission per verb.
 
 The network coordinator runs the network's meetings; experts run their visits; a city's
-editors and coordinators run its local group meetings. Everyone in the network sees its
-meetings; a local group meeting is the city's own (and the network staff's). Invited people
+editors and coordinators run its local group meetings. The network's staff and the partners'
+coordinators and editors see its meetings; a local group meeting is the city's own (and the
+network staff's); local group members see what they are invited to. Invited people
 answer their invitation and add documents and photos. Visitors see public meetings only.
 """
 
 import rules
+from django.db.models import Q
+from django.utils import timezone
 
 from di4c.accounts.models import ORGANISATION_ROLES, Role
 from di4c.accounts.selectors import user_roles
-from di4c.maturity.rules import networks_of_user
 from di4c.meetings.models import MeetingKind, Response
+from di4c.networks.models import Partnership
 from di4c.networks.rules import is_platform_admin
+
+
+def team_network_ids(user) -> set[int]:
+    """Networks whose meetings the person works in: by a network role, or as a coordinator or
+    editor of a current partner. Local group members (outside stakeholders) see the network's
+    meetings only when public or when invited (read once per request)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_di4c_team_networks", None)
+    if cached is None:
+        roles = user_roles(user)
+        cached = set(roles.network_roles)
+        teams = [
+            organisation_id
+            for organisation_id, held in roles.organisation_roles.items()
+            if held & {Role.CITY_COORDINATOR, Role.CITY_EDITOR}
+        ]
+        if teams:
+            today = timezone.localdate()
+            cached |= set(
+                Partnership.objects.filter(
+                    Q(left_on__isnull=True) | Q(left_on__gte=today),
+                    organisation_id__in=teams,
+                ).values_list("network_id", flat=True)
+            )
+        user._di4c_team_networks = cached
+    return cached
 
 
 def participant_user_ids(meeting, *, answering_only: bool = False) -> set[int]:
@@ -62,7 +92,7 @@ def is_host_city_member(user, meeting) -> bool:
 
 @rules.predicate
 def is_in_network(user, meeting) -> bool:
-    return meeting.network_id in networks_of_user(user)
+    return meeting.network_id in team_network_ids(user)
 
 
 @rules.predicate
@@ -94,7 +124,7 @@ def is_expert_of_network(user, network) -> bool:
 
 @rules.predicate
 def belongs_to_network(user, network) -> bool:
-    return network.pk in networks_of_user(user)
+    return network.pk in team_network_ids(user)
 
 
 # Organisations (a local group meeting is started from the city).

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from di4c.accounts.models import NETWORK_ROLES, ORGANISATION_ROLES, Membership, Role
 from di4c.accounts.selectors import user_roles
-from di4c.maturity.rules import networks_of_user
 from di4c.meetings.models import (
     AgendaItem,
     DocumentVersion,
@@ -23,6 +22,7 @@ from di4c.meetings.models import (
     TaskStatus,
     WorkingDocument,
 )
+from di4c.meetings.rules import team_network_ids
 from di4c.networks.models import Organisation, Partnership
 
 User = get_user_model()
@@ -42,7 +42,7 @@ def visible_meetings(viewer) -> QuerySet[Meeting]:
             if held & {Role.NETWORK_COORDINATOR, Role.EXPERT}
         ]
         visible |= Q(participants__user=viewer)
-        visible |= ~Q(kind=MeetingKind.LOCAL_GROUP) & Q(network_id__in=networks_of_user(viewer))
+        visible |= ~Q(kind=MeetingKind.LOCAL_GROUP) & Q(network_id__in=team_network_ids(viewer))
         visible |= Q(kind=MeetingKind.LOCAL_GROUP) & (
             Q(host_id__in=list(roles.organisation_roles)) | Q(network_id__in=staff_networks)
         )
@@ -178,7 +178,7 @@ def upcoming_invitations_of(user) -> QuerySet[Participant]:
 
 def _for_calendar(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return meetings.select_related("network", "host").prefetch_related(
-        Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("starts_at", "position"))
+        Prefetch("agenda_items", queryset=AgendaItem.objects.all())
     )
 
 

@@ -2,7 +2,7 @@
 but no time zone, and European partners almost always sit in their country's main zone. The
 coordinator can still pick another zone on the meeting (the Canaries, the Azores, Madeira)."""
 
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 COUNTRY_TIME_ZONES = {
     "AT": "Europe/Vienna",
@@ -49,10 +49,6 @@ DEFAULT_TIME_ZONE = "Europe/Brussels"
 
 def time_zone_of_country(country_code: str) -> str:
     return COUNTRY_TIME_ZONES.get(str(country_code or "").upper(), DEFAULT_TIME_ZONE)
-
-
-def zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

@@ -12,10 +12,12 @@ Limits are read from the settings at call time: `DI4C_MAX_UPLOAD_BYTES` and
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
 import re
 import struct
+import threading
 import unicodedata
 import warnings
 import zipfile
@@ -27,7 +29,7 @@ from django.core.files.base import ContentFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
 
 PHOTO_MAX_SIDE = 2048
 THUMB_MAX_SIDE = 480
@@ -286,12 +288,29 @@ def _document_kind(upload) -> str:
 
 
 def _verified_image(upload, pillow_format: str, kind: str) -> str:
-    """Pillow opens the picture and checks its structure (without decoding its pixels)."""
+    """Pillow opens the picture and checks its structure (without decoding its pixels); one
+    that would take too many pixels gets the same message as a photo."""
+    with _truncated_images_refused():
+        return _verify(upload, pillow_format, kind)
+
+
+def _verify(upload, pillow_format: str, kind: str) -> str:
+    limit = settings.DI4C_MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload, formats=[pillow_format]) as image:
+            try:
+                image = Image.open(upload, formats=[pillow_format])
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+                width, height = _header_size(upload, pillow_format)
+                raise _too_many_pixels(width, height, limit) from error
+            with image:
+                width, height = image.size
+                if width * height > limit:
+                    raise _too_many_pixels(width, height, limit)
                 image.verify()
+    except ValidationError:
+        raise
     except (
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
@@ -304,6 +323,22 @@ def _verified_image(upload, pillow_format: str, kind: str) -> str:
     ) as error:
         raise _damaged_image() from error
     return kind
+
+
+def image_document_bytes(upload, kind: str) -> bytes:
+    """A PNG or JPEG working document saved again at full size without its metadata: the
+    location a phone wrote into a scan must not travel with it (as with photos)."""
+    pillow_format = "PNG" if kind == "png" else "JPEG"
+    try:
+        image = _decoded_photo(upload, pillow_format, full_size=True)
+    finally:
+        upload.seek(0)
+    buffer = io.BytesIO()
+    if pillow_format == "PNG":
+        image.save(buffer, format="PNG", optimize=True)
+    else:
+        image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    return buffer.getvalue()
 
 
 def _zip_kind(upload) -> str:
@@ -409,9 +444,30 @@ def process_photo(upload) -> ProcessedPhoto:
     )
 
 
-def _decoded_photo(upload, pillow_format: str) -> Image.Image:
+_STRICT_LOADING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _truncated_images_refused():
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported (for
+    the plans' PDF); an upload must still be refused when it is cut short."""
+    with _STRICT_LOADING:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
+def _decoded_photo(upload, pillow_format: str, *, full_size: bool = False) -> Image.Image:
     """The photo's pixels, upright, in RGB on a white background, in a new image that
     holds nothing but pixels."""
+    with _truncated_images_refused():
+        return _decode(upload, pillow_format, full_size=full_size)
+
+
+def _decode(upload, pillow_format: str, *, full_size: bool) -> Image.Image:
     limit = settings.DI4C_MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
@@ -427,7 +483,7 @@ def _decoded_photo(upload, pillow_format: str) -> Image.Image:
                 width, height = image.size
                 if width * height > limit:
                     raise _too_many_pixels(width, height, limit)
-                if pillow_format == "JPEG":
+                if pillow_format == "JPEG" and not full_size:
                     # Let the JPEG decoder scale down while decoding (less memory, faster).
                     image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
                 image.load()

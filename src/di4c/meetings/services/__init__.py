@@ -27,6 +27,7 @@ from di4c.meetings.services.meetings import (
 )
 from di4c.meetings.services.participants import (
     attendance_record,
+    attendance_record_many,
     calendar_feed_for_network,
     calendar_feed_for_user,
     calendar_feed_reset,
@@ -41,6 +42,7 @@ __all__ = [
     "agenda_item_delete",
     "agenda_item_update",
     "attendance_record",
+    "attendance_record_many",
     "calendar_feed_for_network",
     "calendar_feed_for_user",
     "calendar_feed_reset",

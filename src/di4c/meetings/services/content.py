@@ -1,8 +1,10 @@
 """The agenda, decisions and follow-up tasks of a meeting, and its theme."""
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from di4c.core.services import assign_fields, require_perm, validated_save
@@ -15,7 +17,9 @@ from di4c.meetings.models import (
     TaskStatus,
 )
 from di4c.meetings.selectors import invitable_people, partners_on
+from di4c.meetings.services.meetings import check_not_cancelled
 
+SLOT = dt.timedelta(minutes=30)
 AGENDA_FIELDS = ("starts_at", "title", "description", "speakers", "position")
 
 
@@ -52,6 +56,7 @@ def agenda_item_add(
     *, actor, meeting: Meeting, data: dict, speaker_organisations=(), documents=()
 ) -> AgendaItem:
     require_perm(actor, "meetings.change_meeting", meeting)
+    check_not_cancelled(meeting)
     item = AgendaItem(meeting=meeting)
     data = dict(data)
     if "position" not in data:
@@ -72,6 +77,7 @@ def agenda_item_update(
 ) -> AgendaItem:
     meeting = item.meeting
     require_perm(actor, "meetings.change_meeting", meeting)
+    check_not_cancelled(meeting)
     assign_fields(item, data, AGENDA_FIELDS)
     _check_agenda_time(meeting, item)
     if speaker_organisations is not None:
@@ -89,12 +95,14 @@ def agenda_item_update(
 @transaction.atomic
 def agenda_item_delete(*, actor, item: AgendaItem) -> None:
     require_perm(actor, "meetings.change_meeting", item.meeting)
+    check_not_cancelled(item.meeting)
     item.delete()
 
 
 @transaction.atomic
 def decision_add(*, actor, meeting: Meeting, text: str) -> Decision:
     require_perm(actor, "meetings.change_meeting", meeting)
+    check_not_cancelled(meeting)
     decision = Decision(meeting=meeting, text=(text or "").strip())
     decision.position = meeting.decisions.count() + 1
     validated_save(decision, actor=actor)
@@ -113,6 +121,7 @@ def task_create(
 ) -> FollowUpTask:
     """A follow-up task; it shows on the assignee's page until it is done."""
     require_perm(actor, "meetings.manage_tasks", meeting)
+    check_not_cancelled(meeting)
     if assignee is None:
         raise ValidationError({"assignee": _("Choose who will do it.")})
     allowed = {person.pk for person in invitable_people(meeting)}
@@ -121,10 +130,9 @@ def task_create(
         raise ValidationError(
             {
                 "assignee": _(
-                    "%(person)s is neither invited to this meeting nor a member of one of its "
-                    "partners."
+                    "The person chosen is neither invited to this meeting nor a member of one of "
+                    "its partners."
                 )
-                % {"person": assignee}
             }
         )
     if decision is not None and decision.meeting_id != meeting.pk:
@@ -167,34 +175,53 @@ def meeting_theme_from_weak_spot(
     from di4c.meetings.themes import theme_suggestions
 
     require_perm(actor, "meetings.change_meeting", meeting)
+    check_not_cancelled(meeting)
     if meeting.kind not in THEMED_KINDS:
         raise ValidationError(
             {"kind": _("Only transnational, thematic and online meetings take a theme.")}
         )
-    suggestion = next(
-        (s for s in theme_suggestions(meeting.network, limit=None) if s.code == dimension_code),
-        None,
-    )
-    if suggestion is None:
-        raise ValidationError(
-            {"dimension_code": _("This is not a maturity dimension assessed in the network.")}
+    language = (meeting.network.languages or ["en"])[0]
+    # Written in the network's working language, whoever clicks: partners read it together.
+    with translation.override(language):
+        suggestion = next(
+            (s for s in theme_suggestions(meeting.network, limit=None) if s.code == dimension_code),
+            None,
         )
-    meeting.theme = suggestion.name[:200]
-    meeting.theme_dimension_code = suggestion.code
-    validated_save(meeting, actor=actor, reason="theme from weak spot")
-    items = []
-    position = meeting.agenda_items.count()
-    allowed = set(partners_on(meeting).values_list("pk", flat=True))
-    for strong in [org for org in suggestion.strongest if org.pk in allowed][:speakers]:
-        position += 1
-        item = AgendaItem(
-            meeting=meeting,
-            position=position,
-            title=_("How %(city)s works on “%(theme)s”")
-            % {"city": strong.display_name, "theme": suggestion.name},
-            speakers=str(strong.display_name),
-        )
-        validated_save(item, actor=actor)
-        item.speaker_organisations.set([strong])
-        items.append(item)
+        if suggestion is None:
+            raise ValidationError(
+                {"dimension_code": _("This is not a maturity dimension assessed in the network.")}
+            )
+        meeting.theme = suggestion.name[:200]
+        meeting.theme_dimension_code = suggestion.code
+        validated_save(meeting, actor=actor, reason="theme from weak spot")
+        existing = list(meeting.agenda_items.prefetch_related("speaker_organisations"))
+        presenting = {org.pk for item in existing for org in item.speaker_organisations.all()}
+        allowed = set(partners_on(meeting).values_list("pk", flat=True))
+        # The presentations follow the last timed item, 30 minutes each.
+        timed = [item.starts_at for item in existing if item.starts_at is not None]
+        next_time = max(timed) + SLOT if timed else None
+        items = []
+        position = len(existing)
+        strongest = [
+            org for org in suggestion.strongest if org.pk in allowed and org.pk not in presenting
+        ]
+        for strong in strongest[:speakers]:
+            position += 1
+            if next_time is not None and next_time > meeting.ends_at:
+                next_time = None
+            item = AgendaItem(
+                meeting=meeting,
+                position=position,
+                starts_at=next_time,
+                title=(
+                    _("How %(city)s works on “%(theme)s”")
+                    % {"city": strong.display_name, "theme": suggestion.name}
+                )[:200],
+                speakers=str(strong.display_name),
+            )
+            validated_save(item, actor=actor)
+            item.speaker_organisations.set([strong])
+            items.append(item)
+            if next_time is not None:
+                next_time += SLOT
     return items

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from di4c.core.services import require_perm, validated_save
 from di4c.meetings.models import DocumentVersion, Meeting, Photo, WorkingDocument
-from di4c.meetings.uploads import check_document, process_photo
+from di4c.meetings.services.meetings import check_not_cancelled
+from di4c.meetings.uploads import check_document, image_document_bytes, process_photo
 
 
 def _clean_line(value: str, field: str, limit: int, *, required: bool = False) -> str:
@@ -35,7 +36,12 @@ def _store_version(*, actor, document: WorkingDocument, upload, note: str) -> Do
         uploaded_by=actor,
     )
     upload.seek(0)
-    version.file.save(f"v{number}{checked.extension}", ContentFile(upload.read()), save=False)
+    if checked.kind in ("png", "jpeg"):
+        content = image_document_bytes(upload, checked.kind)
+        version.size = len(content)
+    else:
+        content = upload.read()
+    version.file.save(f"v{number}{checked.extension}", ContentFile(content), save=False)
     version.save()
     return version
 
@@ -43,6 +49,7 @@ def _store_version(*, actor, document: WorkingDocument, upload, note: str) -> Do
 @transaction.atomic
 def document_add(*, actor, meeting: Meeting, title: str, upload, note: str = "") -> DocumentVersion:
     require_perm(actor, "meetings.contribute_to_meeting", meeting)
+    check_not_cancelled(meeting)
     title = _clean_line(title, "title", 200) or _clean_line(
         upload.name.rsplit("/", 1)[-1], "title", 200
     )
@@ -62,6 +69,7 @@ def document_version_add(
         WorkingDocument.objects.select_for_update().select_related("meeting").get(pk=document.pk)
     )
     require_perm(actor, "meetings.contribute_to_meeting", document.meeting)
+    check_not_cancelled(document.meeting)
     note = _clean_line(note, "note", 300)
     return _store_version(actor=actor, document=document, upload=upload, note=note)
 
@@ -69,6 +77,7 @@ def document_version_add(
 @transaction.atomic
 def photo_add(*, actor, meeting: Meeting, upload, alt_text: str, caption: str = "") -> Photo:
     require_perm(actor, "meetings.contribute_to_meeting", meeting)
+    check_not_cancelled(meeting)
     alt_text = _clean_line(alt_text, "alt_text", 300)
     if not alt_text:
         raise ValidationError({"alt_text": _("Describe the photo for people who cannot see it.")})

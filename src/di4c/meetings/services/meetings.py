@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from di4c.core.services import assign_fields, require_perm, validated_save
@@ -69,11 +70,18 @@ def check_host(meeting: Meeting) -> None:
                 % {
                     "host": meeting.host,
                     "network": meeting.network.acronym,
-                    "joined": partnership.joined_on.isoformat(),
-                    "left": partnership.left_on.isoformat() if partnership.left_on else "…",
+                    "joined": date_format(partnership.joined_on, "DATE_FORMAT"),
+                    "left": date_format(partnership.left_on, "DATE_FORMAT")
+                    if partnership.left_on
+                    else "…",
                 }
             }
         )
+
+
+def check_not_cancelled(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise ValidationError(_("This meeting is cancelled; it can no longer be changed."))
 
 
 def _runs_a_city(actor) -> bool:
@@ -144,8 +152,7 @@ def meeting_update(*, actor, meeting: Meeting, data: dict) -> list[str]:
     (who did not decline) get the new calendar entry when the time or place changed."""
     meeting = _locked(meeting)
     require_perm(actor, "meetings.change_meeting", meeting)
-    if meeting.is_cancelled:
-        raise ValidationError(_("This meeting is cancelled; it can no longer be changed."))
+    check_not_cancelled(meeting)
     old_kind = meeting.kind
     changed = assign_fields(meeting, data, EDITABLE_FIELDS)
     if not changed:
@@ -191,6 +198,7 @@ def _announce(meeting: Meeting, what: str, fields: list[str] | None = None) -> N
 
     meeting_id = meeting.pk
 
+    @mail.never_fails
     def send():
         fresh = Meeting.objects.select_related("network", "host").get(pk=meeting_id)
         people = list(fresh.participants.exclude(response=Response.DECLINED).select_related("user"))

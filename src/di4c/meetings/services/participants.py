@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from di4c.core.services import require_perm
 from di4c.meetings.models import CalendarFeed, Meeting, Participant, Response
@@ -26,14 +27,19 @@ def participants_invite(*, actor, meeting: Meeting, users, send: bool = True) ->
     allowed = {person.pk: person for person in invitable_people(meeting)}
     refused = [person for person in users if person.pk not in allowed]
     if refused:
+        # Not named: the organiser need not learn the names of people outside the network.
         raise ValidationError(
             {
-                "users": _(
-                    "%(people)s cannot be invited: only people of the network's partners on the "
-                    "meeting's dates (or, for a local group meeting, of the city) and the "
-                    "network's coordinator and experts can."
+                "users": ngettext(
+                    "%(count)s person chosen cannot be invited: only people of the network's "
+                    "partners on the meeting's dates (or, for a local group meeting, of the city) "
+                    "and the network's coordinator and experts can.",
+                    "%(count)s people chosen cannot be invited: only people of the network's "
+                    "partners on the meeting's dates (or, for a local group meeting, of the city) "
+                    "and the network's coordinator and experts can.",
+                    len(refused),
                 )
-                % {"people": ", ".join(str(person) for person in refused)}
+                % {"count": len(refused)}
             }
         )
     already = set(meeting.participants.values_list("user_id", flat=True))
@@ -53,9 +59,10 @@ def participants_invite(*, actor, meeting: Meeting, users, send: bool = True) ->
     if created and send:
         ids = [participant.pk for participant in created]
 
-        def mail_them():
-            from di4c.meetings import mail
+        from di4c.meetings import mail
 
+        @mail.never_fails
+        def mail_them():
             people = list(
                 Participant.objects.filter(pk__in=ids).select_related(
                     "user", "meeting__network", "meeting__host"
@@ -98,10 +105,9 @@ def attendance_record(*, actor, meeting: Meeting, user, attended: bool) -> Parti
         raise ValidationError(
             {
                 "user": _(
-                    "%(person)s was not invited to this meeting: invite them first, then "
+                    "This person was not invited to this meeting: invite them first, then "
                     "record their attendance."
                 )
-                % {"person": user}
             }
         )
     if meeting.starts_at > timezone.now():
@@ -116,26 +122,37 @@ def attendance_record(*, actor, meeting: Meeting, user, attended: bool) -> Parti
     return participant
 
 
+@transaction.atomic
+def attendance_record_many(*, actor, meeting: Meeting, attended: dict) -> int:
+    """Who attended, for several people at once: all saved, or none if one is refused.
+    `attended` maps users to True / False."""
+    for user, value in attended.items():
+        attendance_record(actor=actor, meeting=meeting, user=user, attended=value)
+    return len(attended)
+
+
 def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
 @transaction.atomic
 def calendar_feed_for_user(*, actor) -> CalendarFeed:
-    """The person's private calendar address (made on first use)."""
+    """The person's private calendar address for their own meetings (made on first use)."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Sign in to get your calendar address."))
     feed, _created = CalendarFeed.objects.get_or_create(
-        user=actor, defaults={"token": _new_token()}
+        user=actor, network=None, defaults={"token": _new_token()}
     )
     return feed
 
 
 @transaction.atomic
 def calendar_feed_for_network(*, actor, network) -> CalendarFeed:
+    """The person's own address for the network's meetings: it stops working when they leave
+    the network, and nobody else's address changes when they do."""
     require_perm(actor, "meetings.follow_network_calendar", network)
     feed, _created = CalendarFeed.objects.get_or_create(
-        network=network, defaults={"token": _new_token()}
+        user=actor, network=network, defaults={"token": _new_token()}
     )
     return feed
 
@@ -143,11 +160,8 @@ def calendar_feed_for_network(*, actor, network) -> CalendarFeed:
 @transaction.atomic
 def calendar_feed_reset(*, actor, feed: CalendarFeed) -> CalendarFeed:
     """A new secret address: calendars that followed the old one stop receiving updates."""
-    if feed.user_id is not None:
-        if actor is None or actor.pk != feed.user_id:
-            raise PermissionDenied(_("You do not have permission to do this."))
-    else:
-        require_perm(actor, "meetings.plan_rotation", feed.network)
+    if actor is None or not actor.is_authenticated or actor.pk != feed.user_id:
+        raise PermissionDenied(_("You do not have permission to do this."))
     feed.token = _new_token()
     feed.created_at = timezone.now()
     feed.save(update_fields=["token", "created_at"])

@@ -23,12 +23,15 @@ def feed(request, token):
     feed = CalendarFeed.objects.select_related("user", "network").filter(token=token).first()
     if feed is None:
         raise Http404
-    if feed.user is not None:
-        if not feed.user.is_active:
-            raise Http404
+    if not feed.user.is_active:
+        raise Http404
+    if feed.network is None:
         meetings = selectors.user_feed_meetings(feed.user)
         name = _("di4c: my meetings")
     else:
+        # Checked at each fetch: someone who left the network no longer receives its meetings.
+        if not feed.user.has_perm("meetings.follow_network_calendar", feed.network):
+            raise Http404
         meetings = selectors.network_feed_meetings(feed.network)
         name = _("di4c: %(network)s meetings") % {"network": feed.network.acronym}
     return _ics(calendar.feed_calendar(meetings, name=str(name)))
@@ -55,5 +58,4 @@ def network_feed(request, slug):
     if request.POST.get("reset"):
         services.calendar_feed_reset(actor=request.user, feed=feed)
         messages.success(request, _("The network's calendar has a new address."))
-    request.session[f"network_feed_{network.pk}"] = True
     return redirect("meetings:network", network.slug)

@@ -1,6 +1,7 @@
 """Helpers the meetings pages share."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from di4c.core.forms import add_service_errors
@@ -15,13 +16,17 @@ def readable_meeting(request, pk: int, perm: str = "meetings.view_meeting") -> M
     return meeting
 
 
+class SignInFirst(Exception):
+    """A visitor opened a meeting that is not public: the e-mailed link needs a sign-in."""
+
+
 def detailed_meeting(request, pk: int) -> Meeting:
     try:
         meeting = selectors.meeting_detail(pk)
     except Meeting.DoesNotExist:
-        from django.http import Http404
-
         raise Http404 from None
+    if not request.user.is_authenticated and not meeting.is_public:
+        raise SignInFirst
     check_view_perm(request, "meetings.view_meeting", meeting)
     return meeting
 

@@ -3,7 +3,9 @@ and answering an invitation."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +17,7 @@ from di4c.meetings import calendar, selectors, services
 from di4c.meetings.forms import CancelForm, MeetingForm
 from di4c.meetings.models import THEMED_KINDS, CalendarFeed, MeetingKind, Participant, Response
 from di4c.meetings.views.common import (
+    SignInFirst,
     detailed_meeting,
     meeting_permissions,
     readable_meeting,
@@ -48,7 +51,7 @@ def network_meetings(request, slug):
             "can_add": user.has_perm("meetings.add_meeting", network),
             "can_plan": user.has_perm("meetings.plan_rotation", network),
             "can_follow": can_follow,
-            "network_feed": CalendarFeed.objects.filter(network=network).first()
+            "network_feed": CalendarFeed.objects.filter(network=network, user=user).first()
             if can_follow
             else None,
             "local_group_cities": _cities_running_local_groups(user, network),
@@ -74,14 +77,18 @@ def _cities_running_local_groups(user, network) -> list[Organisation]:
 
 
 def meeting_detail(request, pk):
-    meeting = detailed_meeting(request, pk)
+    try:
+        meeting = detailed_meeting(request, pk)
+    except SignInFirst:
+        return redirect_to_login(request.get_full_path())
     permissions = meeting_permissions(request, meeting)
     participants = list(meeting.participants.all())
     mine = next((p for p in participants if p.user_id == request.user.pk), None)
     counts = {
-        status: sum(1 for p in participants if p.status == status)
-        for status in ("invited", "accepted", "declined", "attended", "absent")
+        answer: sum(1 for p in participants if p.response == answer)
+        for answer in ("invited", "accepted", "declined")
     }
+    counts["attended"] = sum(1 for p in participants if p.attended)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -91,8 +98,8 @@ def meeting_detail(request, pk):
             "participants": participants,
             "participant_counts": counts,
             "my_invitation": mine,
-            "minutes_html": render_markdown(meeting.minutes),
-            "description_html": render_markdown(meeting.description),
+            "minutes_html": render_markdown(meeting.minutes, heading_offset=2),
+            "description_html": render_markdown(meeting.description, heading_offset=2),
             "documents": list(meeting.documents.all()),
             "photos": list(meeting.photos.all()),
             "decisions": list(meeting.decisions.all()),
@@ -116,15 +123,17 @@ def _kinds_for(user, network, host=None) -> list[str]:
     return kinds
 
 
-def _hosts_for(user, network):
+def _hosts_for(user, network, keep_host_id=None):
     """Every partner for those who organise network meetings; a city's own people may only
     host their local group meetings."""
     from di4c.networks.models import Partnership
 
     if user.has_perm("meetings.add_meeting", network):
-        return Organisation.objects.filter(
-            pk__in=Partnership.objects.filter(network=network).values("organisation_id")
-        ).order_by("name")
+        # Today's partners (and, when editing, the meeting's own host, even a former one).
+        current = Partnership.objects.filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=timezone.localdate()), network=network
+        ).values("organisation_id")
+        return Organisation.objects.filter(Q(pk__in=current) | Q(pk=keep_host_id)).order_by("name")
     cities = [city.pk for city in _cities_running_local_groups(user, network)]
     return Organisation.objects.filter(pk__in=cities).order_by("name")
 
@@ -162,7 +171,7 @@ def meeting_edit(request, pk):
         kinds.append(meeting.kind)
     form = MeetingForm(
         request.POST or None,
-        hosts=_hosts_for(request.user, meeting.network),
+        hosts=_hosts_for(request.user, meeting.network, meeting.host_id),
         kinds=kinds,
         initial=MeetingForm.initial_from(meeting),
     )

@@ -121,16 +121,13 @@ def participants(request, pk):
             return redirect("meetings:participants", meeting.pk)
     attendance_error = None
     if request.method == "POST" and "attendance" in request.POST:
+        answers = {
+            participant.user: request.POST.get(f"attended_{participant.user_id}") == "yes"
+            for participant in invited.values()
+            if request.POST.get(f"attended_{participant.user_id}") in ("yes", "no")
+        }
         try:
-            for participant in invited.values():
-                value = request.POST.get(f"attended_{participant.user_id}", "")
-                if value in ("yes", "no"):
-                    services.attendance_record(
-                        actor=request.user,
-                        meeting=meeting,
-                        user=participant.user,
-                        attended=value == "yes",
-                    )
+            services.attendance_record_many(actor=request.user, meeting=meeting, attended=answers)
         except ValidationError as error:
             attendance_error = " ".join(error.messages)
         else:
@@ -196,8 +193,9 @@ def minutes(request, pk):
                 ),
             )
         elif "delete_decision" in request.POST:
+            decision_id = request.POST.get("delete_decision", "")
             decision = get_object_or_404(
-                Decision, pk=request.POST.get("delete_decision"), meeting=meeting
+                Decision, pk=int(decision_id) if decision_id.isdigit() else 0, meeting=meeting
             )
             services.decision_delete(actor=request.user, decision=decision)
             saved = True
@@ -251,6 +249,6 @@ def my_meetings(request):
             "invitations": list(selectors.upcoming_invitations_of(request.user)[:UPCOMING_SHOWN]),
             "tasks": list(selectors.open_tasks_of(request.user)),
             "task_statuses": TaskStatus.choices,
-            "feed": CalendarFeed.objects.filter(user=request.user).first(),
+            "feed": CalendarFeed.objects.filter(user=request.user, network=None).first(),
         },
     )

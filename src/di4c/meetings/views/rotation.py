@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from di4c.core.services import check_view_perm
@@ -62,6 +63,16 @@ def _request(form, network, partners, fixed_hosts=()) -> planner.RotationRequest
     )
 
 
+def _default_period(network) -> dict:
+    """The current phase when it is still ahead; otherwise two years from next month."""
+    today = timezone.localdate()
+    phase = network.phases.filter(ends_on__gt=today).order_by("starts_on").first()
+    if phase is not None:
+        return {"starts_on": max(phase.starts_on, today), "ends_on": phase.ends_on}
+    first = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return {"starts_on": first, "ends_on": first.replace(year=first.year + 2)}
+
+
 def _posted_slots(post, proposal_length: int, able_ids: set[int]) -> list[dict]:
     """The hosts, dates and 'keep' ticks the coordinator set in the proposal table."""
     rows = []
@@ -91,10 +102,7 @@ def rotation_planner(request, slug):
     network = get_object_or_404(Network, slug=slug)
     check_view_perm(request, "meetings.plan_rotation", network)
     partners = _partners(network)
-    phase = network.phases.order_by("-starts_on").first()
-    initial = {}
-    if phase is not None:
-        initial = {"starts_on": phase.starts_on, "ends_on": phase.ends_on}
+    initial = _default_period(network)
     form = RotationForm(request.POST or None, partners=partners, initial=initial)
     proposal = None
     problems: list = []
@@ -103,7 +111,8 @@ def rotation_planner(request, slug):
         action = request.POST.get("action", "propose")
         base = _request(form, network, partners)
         able_ids = {candidate.id for candidate in base.partners}
-        count = int(request.POST.get("slot_count", "0") or 0) if action != "fresh" else 0
+        count_text = request.POST.get("slot_count", "")
+        count = int(count_text) if action != "fresh" and count_text.isdigit() else 0
         posted = _posted_slots(request.POST, min(count, 200), able_ids)
         template_length = len(planner.plan_rotation(base).slots)
         if action == "accept" and posted and len(posted) != template_length:
