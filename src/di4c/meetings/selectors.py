@@ -212,12 +212,17 @@ def network_feed_meetings(network) -> QuerySet[Meeting]:
 
 
 def hosting_counts(network, *, before=None) -> dict[int, int]:
-    """Rotation meetings each partner has hosted (online ones included: a meeting moved online
-    keeps its host in the rotation; cancelled ones not), before a date if given."""
+    """The network's meetings each partner has hosted, before a date if given: the rotation's
+    history. Online ones count (a meeting moved online keeps its host in the rotation), and so
+    do the kick-offs and final events already held (the lead hosted those: it does not come
+    first in the next rotation); cancelled ones, expert visits and local groups do not."""
     from di4c.meetings.models import ROTATION_KINDS
 
     counts: dict[int, int] = {}
-    meetings = Meeting.objects.filter(network=network, kind__in=ROTATION_KINDS)
+    meetings = Meeting.objects.filter(
+        network=network,
+        kind__in=[*ROTATION_KINDS, MeetingKind.KICK_OFF, MeetingKind.FINAL_EVENT],
+    )
     if before is not None:
         meetings = meetings.filter(starts_at__date__lt=before)
     rows = meetings.exclude(status=MeetingStatus.CANCELLED).values_list("host_id", flat=True)

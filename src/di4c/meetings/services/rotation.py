@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,7 +16,6 @@ from di4c.core.i18n import translation_languages
 from di4c.core.services import require_perm, validated_save
 from di4c.meetings import rotation as planner
 from di4c.meetings.models import (
-    ROTATION_KINDS,
     Meeting,
     MeetingKind,
     MeetingMode,
@@ -79,10 +79,13 @@ def _check_period_is_free(network, slots: list[planner.Slot]) -> None:
             _("The schedule starts in the past (%(date)s): plan meetings from today on.")
             % {"date": date_format(first, "DATE_FORMAT")}
         )
+    # Another accepted rotation (or a kick-off / final event) over the same dates: accepting
+    # twice must not create everything twice. A one-off meeting in between does not block.
     existing = list(
         Meeting.objects.filter(
+            Q(rotation_plan__isnull=False)
+            | Q(kind__in=[MeetingKind.KICK_OFF, MeetingKind.FINAL_EVENT]),
             network=network,
-            kind__in=[MeetingKind.KICK_OFF, MeetingKind.FINAL_EVENT, *ROTATION_KINDS],
             starts_at__date__gte=first,
             starts_at__date__lte=last,
         )
