@@ -33,6 +33,8 @@ CAST = (
 NETWORK_STAFF = {"coordinator", "lead-expert", "adhoc-expert"}
 BOTOSANI_PEOPLE = {"botosani-coordinator", "botosani-editor", "local-group"}
 IN_THE_NETWORK = {"admin", *NETWORK_STAFF, *BOTOSANI_PEOPLE, "messina-editor"}
+# Those who work in the network: local group members (outside stakeholders) are not of them.
+NETWORK_TEAM = IN_THE_NETWORK - {"local-group"}
 
 
 @pytest.fixture
@@ -83,11 +85,18 @@ def messina_local_group(create_meeting, messina):
 # --- view_meeting -------------------------------------------------------------------------
 
 
-def test_view_meeting_public_and_internal(allowed, public_meeting, upcoming_meeting):
+def test_view_meeting_public_and_internal(
+    allowed, public_meeting, upcoming_meeting, create_meeting, demo_user
+):
     assert allowed("meetings.view_meeting", public_meeting) == set(CAST)
-    assert allowed("meetings.view_meeting", upcoming_meeting) == IN_THE_NETWORK
-    # The inside of a public meeting stays with the network.
-    assert allowed("meetings.view_internal", public_meeting) == IN_THE_NETWORK
+    assert allowed("meetings.view_meeting", upcoming_meeting) == NETWORK_TEAM
+    # The inside of a public meeting stays with the network's team.
+    assert allowed("meetings.view_internal", public_meeting) == NETWORK_TEAM
+    # A local group member sees a network meeting they are invited to.
+    invited = create_meeting(title="Meeting with the local group")
+    invite(invited, "local-group", demo_user=demo_user)
+    assert allowed("meetings.view_meeting", invited) == IN_THE_NETWORK
+    assert allowed("meetings.view_internal", invited) == IN_THE_NETWORK
 
 
 def test_view_meeting_of_a_local_group(allowed, local_group_meeting, demo_user):
@@ -102,8 +111,12 @@ def test_the_pages_follow_view_meeting(
     client, client_as, public_meeting, upcoming_meeting, local_group_meeting
 ):
     assert client.get(public_meeting.get_absolute_url()).status_code == 200
-    assert client.get(upcoming_meeting.get_absolute_url()).status_code == 403
-    assert client.get(local_group_meeting.get_absolute_url()).status_code == 403
+    # A visitor following an e-mailed link is asked to sign in first.
+    for meeting in (upcoming_meeting, local_group_meeting):
+        path = meeting.get_absolute_url()
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == f"/accounts/login/?next={path}"
 
     client_as("messina-editor")
     assert client.get(upcoming_meeting.get_absolute_url()).status_code == 200
@@ -114,6 +127,9 @@ def test_the_pages_follow_view_meeting(
     response = client.get(local_group_meeting.get_absolute_url())
     assert response.status_code == 200
     assert "Botoșani local group: the e-services roadmap" in response.content.decode()
+    # Not the inside of the network's own meetings (unless invited); public ones, yes.
+    assert client.get(upcoming_meeting.get_absolute_url()).status_code == 403
+    assert client.get(public_meeting.get_absolute_url()).status_code == 200
 
     client_as("citizen")
     assert client.get(upcoming_meeting.get_absolute_url()).status_code == 403
@@ -245,7 +261,9 @@ def test_plan_rotation(allowed, client, client_as, demo):
 
 
 def test_follow_network_calendar(allowed, person, demo):
-    assert allowed("meetings.follow_network_calendar", demo) == IN_THE_NETWORK
+    assert allowed("meetings.follow_network_calendar", demo) == NETWORK_TEAM
+    with pytest.raises(PermissionDenied):
+        services.calendar_feed_for_network(actor=person("local-group"), network=demo)
     # A member of a partner that left the network no longer follows it.
     limerick = Organisation.objects.get(slug="limerick")
     former = Membership.objects.create(
@@ -305,25 +323,54 @@ def test_a_new_personal_address_stops_the_old_one(client, client_as, upcoming_me
     assert uids(response) == {f"{upcoming_meeting.uid}@di4c"}
 
 
-def test_the_network_address_is_renewed_by_its_coordinator_only(
+def test_a_network_address_is_its_owners_and_renewed_by_them_only(
     client, demo, upcoming_meeting, local_group_meeting, demo_user
 ):
-    feed = services.calendar_feed_for_network(actor=demo_user("botosani-editor"), network=demo)
+    editor = demo_user("botosani-editor")
+    feed = services.calendar_feed_for_network(actor=editor, network=demo)
+    assert (feed.user, feed.network) == (editor, demo)
+    # Asked again, the same address; the coordinator gets an address of their own.
+    assert services.calendar_feed_for_network(actor=editor, network=demo).pk == feed.pk
+    own = services.calendar_feed_for_network(actor=demo_user("coordinator"), network=demo)
+    assert own.pk != feed.pk and own.token != feed.token
+    # Nor is it the editor's personal address.
+    assert services.calendar_feed_for_user(actor=editor).pk != feed.pk
     old = feed.token
     response = client.get(feed_path(feed))
     assert response.status_code == 200
     # The network's meetings, not the cities' local groups.
     assert uids(response) == {f"{upcoming_meeting.uid}@di4c"}
 
-    for who in ("botosani-editor", "lead-expert", "citizen"):
+    for who in ("coordinator", "admin", "lead-expert", "citizen"):
         with pytest.raises(PermissionDenied):
             services.calendar_feed_reset(actor=demo_user(who), feed=feed)
+    with pytest.raises(PermissionDenied):
+        services.calendar_feed_reset(actor=AnonymousUser(), feed=feed)
     feed.refresh_from_db()
     assert feed.token == old
 
-    services.calendar_feed_reset(actor=demo_user("coordinator"), feed=feed)
+    services.calendar_feed_reset(actor=editor, feed=feed)
     assert client.get(f"/meetings/calendar/{old}.ics").status_code == 404
     assert client.get(feed_path(feed)).status_code == 200
+    # The coordinator's address is untouched.
+    assert client.get(feed_path(own)).status_code == 200
+
+
+def test_a_network_address_stops_working_when_its_owner_leaves_the_network(
+    client, demo, upcoming_meeting, demo_user
+):
+    editor = demo_user("botosani-editor")
+    feed = services.calendar_feed_for_network(actor=editor, network=demo)
+    personal = services.calendar_feed_for_user(actor=editor)
+    assert client.get(feed_path(feed)).status_code == 200
+
+    Membership.objects.filter(user=editor).delete()
+
+    assert client.get(feed_path(feed)).status_code == 404
+    # Their own meetings' address still works; the coordinator's network address too.
+    assert client.get(feed_path(personal)).status_code == 200
+    other = services.calendar_feed_for_network(actor=demo_user("coordinator"), network=demo)
+    assert client.get(feed_path(other)).status_code == 200
 
 
 def test_an_inactive_persons_address_stops_working(client, upcoming_meeting, demo_user):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from di4c.meetings.views import calendars, files, meetings, parts, rotation
 
@@ -27,7 +27,11 @@ urlpatterns = [
     ),
     path("meetings/versions/<int:version_pk>/", files.version_download, name="version"),
     path("meetings/<int:pk>/photos/new/", files.photo_add, name="photo_add"),
-    path("meetings/photos/<int:photo_pk>/<str:size>.jpg", files.photo_file, name="photo_file"),
+    re_path(
+        r"^meetings/photos/(?P<photo_pk>[0-9]+)/(?P<size>image|thumbnail)\.jpg$",
+        files.photo_file,
+        name="photo_file",
+    ),
     path("meetings/photos/<int:photo_pk>/delete/", files.photo_delete, name="photo_delete"),
     path("networks/<slug:slug>/meetings/", meetings.network_meetings, name="network"),
     path("networks/<slug:slug>/meetings/new/", meetings.meeting_new, name="meeting_new"),

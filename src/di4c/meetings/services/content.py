@@ -112,6 +112,7 @@ def decision_add(*, actor, meeting: Meeting, text: str) -> Decision:
 @transaction.atomic
 def decision_delete(*, actor, decision: Decision) -> None:
     require_perm(actor, "meetings.change_meeting", decision.meeting)
+    check_not_cancelled(decision.meeting)
     decision.delete()
 
 

@@ -32,8 +32,12 @@ def agenda_item_edit(request, pk, item_pk=None):
     meeting = readable_meeting(request, pk, "meetings.change_meeting")
     item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting) if item_pk else None
     if item is not None and request.method == "POST" and request.POST.get("delete"):
-        services.agenda_item_delete(actor=request.user, item=item)
-        messages.success(request, _("The agenda item is removed."))
+        try:
+            services.agenda_item_delete(actor=request.user, item=item)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The agenda item is removed."))
         return redirect(meeting)
     initial = {}
     if item is not None:
@@ -197,8 +201,12 @@ def minutes(request, pk):
             decision = get_object_or_404(
                 Decision, pk=int(decision_id) if decision_id.isdigit() else 0, meeting=meeting
             )
-            services.decision_delete(actor=request.user, decision=decision)
-            saved = True
+            try:
+                services.decision_delete(actor=request.user, decision=decision)
+            except ValidationError as error:
+                decision_form.add_error(None, error)
+            else:
+                saved = True
         if saved is not None:
             messages.success(request, _("Saved."))
             return redirect("meetings:minutes", meeting.pk)
