@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from di4c.core.forms import TranslatedFieldsMixin
 from di4c.meetings import rotation as planner
 from di4c.meetings.models import MeetingKind, MeetingMode, TaskStatus
+from di4c.meetings.services.meetings import EDITABLE_FIELDS
 from di4c.meetings.timezones import time_zone_choices
 
 # Dates beyond these would overflow when converted between time zones.
@@ -32,6 +33,15 @@ MEETING_LANGUAGES = [
     ("pt", _("Portuguese")),
     ("de", _("German")),
 ]
+
+
+# The meeting's fields this form edits as they are (times are typed as date and time apart;
+# minutes and outcome have their own page).
+MEETING_FIELDS = tuple(
+    name
+    for name in EDITABLE_FIELDS
+    if name not in ("title_i18n", "starts_at", "ends_at", "minutes", "outcome")
+)
 
 
 class MeetingForm(TranslatedFieldsMixin, forms.Form):
@@ -81,23 +91,7 @@ class MeetingForm(TranslatedFieldsMixin, forms.Form):
     @classmethod
     def initial_from(cls, meeting) -> dict:
         start, end = meeting.local_starts_at, meeting.local_ends_at
-        initial = {
-            name: getattr(meeting, name)
-            for name in (
-                "kind",
-                "title",
-                "host",
-                "time_zone",
-                "mode",
-                "venue",
-                "address",
-                "online_url",
-                "languages",
-                "is_public",
-                "description",
-                "theme",
-            )
-        }
+        initial = {name: getattr(meeting, name) for name in MEETING_FIELDS}
         initial.update(
             start_date=start.date(),
             start_time=start.time(),
@@ -135,25 +129,7 @@ class MeetingForm(TranslatedFieldsMixin, forms.Form):
         return cleaned
 
     def meeting_data(self) -> dict:
-        data = {
-            name: self.cleaned_data[name]
-            for name in (
-                "kind",
-                "title",
-                "host",
-                "starts_at",
-                "ends_at",
-                "time_zone",
-                "mode",
-                "venue",
-                "address",
-                "online_url",
-                "languages",
-                "is_public",
-                "description",
-                "theme",
-            )
-        }
+        data = {name: self.cleaned_data[name] for name in (*MEETING_FIELDS, "starts_at", "ends_at")}
         data["languages"] = list(data["languages"])
         data.update(self.translations())
         return data

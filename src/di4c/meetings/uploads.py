@@ -295,20 +295,9 @@ def _verified_image(upload, pillow_format: str, kind: str) -> str:
 
 
 def _verify(upload, pillow_format: str, kind: str) -> str:
-    limit = settings.DI4C_MAX_IMAGE_PIXELS
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            try:
-                image = Image.open(upload, formats=[pillow_format])
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-                width, height = _header_size(upload, pillow_format)
-                raise _too_many_pixels(width, height, limit) from error
-            with image:
-                width, height = image.size
-                if width * height > limit:
-                    raise _too_many_pixels(width, height, limit)
-                image.verify()
+        with _opened_within_limit(upload, pillow_format) as image:
+            image.verify()
     except ValidationError:
         raise
     except (
@@ -460,6 +449,26 @@ def _truncated_images_refused():
             ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
+@contextlib.contextmanager
+def _opened_within_limit(upload, pillow_format: str):
+    """The image opened (its header read, no pixel decoded yet), refused with the pixel
+    message when it declares more pixels than DI4C_MAX_IMAGE_PIXELS."""
+    limit = settings.DI4C_MAX_IMAGE_PIXELS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(upload, formats=[pillow_format])
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            # Pillow's own guard fired first; read the size for the message.
+            width, height = _header_size(upload, pillow_format)
+            raise _too_many_pixels(width, height, limit) from error
+        with image:
+            width, height = image.size
+            if width * height > limit:
+                raise _too_many_pixels(width, height, limit)
+            yield image
+
+
 def _decoded_photo(upload, pillow_format: str, *, full_size: bool = False) -> Image.Image:
     """The photo's pixels, upright, in RGB on a white background, in a new image that
     holds nothing but pixels."""
@@ -468,27 +477,14 @@ def _decoded_photo(upload, pillow_format: str, *, full_size: bool = False) -> Im
 
 
 def _decode(upload, pillow_format: str, *, full_size: bool) -> Image.Image:
-    limit = settings.DI4C_MAX_IMAGE_PIXELS
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            try:
-                # Reads the header only: the pixels are decoded by load() below.
-                image = Image.open(upload, formats=[pillow_format])
-            except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-                # Pillow's own guard fired first; read the size for the message.
-                width, height = _header_size(upload, pillow_format)
-                raise _too_many_pixels(width, height, limit) from error
-            with image:
-                width, height = image.size
-                if width * height > limit:
-                    raise _too_many_pixels(width, height, limit)
-                if pillow_format == "JPEG" and not full_size:
-                    # Let the JPEG decoder scale down while decoding (less memory, faster).
-                    image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-                rgb = _on_white(upright)
+        with _opened_within_limit(upload, pillow_format) as image:
+            if pillow_format == "JPEG" and not full_size:
+                # Let the JPEG decoder scale down while decoding (less memory, faster).
+                image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            rgb = _on_white(upright)
     except ValidationError:
         raise
     except Image.UnidentifiedImageError as error:

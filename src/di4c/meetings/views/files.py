@@ -21,6 +21,22 @@ def _limit_note() -> str:
     ) % {"size": upload_limit_text()}
 
 
+def _upload_page(request, form, meeting, heading: str, note: str):
+    """The upload form again, with what was typed and the reason of a refusal."""
+    return render(
+        request,
+        "meetings/simple_form.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "heading": heading,
+            "submit": _("Upload"),
+            "multipart": True,
+            "note": note,
+        },
+    )
+
+
 @login_required
 def document_add(request, pk):
     meeting = readable_meeting(request, pk, "meetings.contribute_to_meeting")
@@ -40,18 +56,7 @@ def document_add(request, pk):
         if version is not None:
             messages.success(request, _("The document is added."))
             return redirect(f"{meeting.get_absolute_url()}#documents")
-    return render(
-        request,
-        "meetings/simple_form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "heading": _("Add a working document"),
-            "submit": _("Upload"),
-            "multipart": True,
-            "note": _limit_note(),
-        },
-    )
+    return _upload_page(request, form, meeting, _("Add a working document"), _limit_note())
 
 
 @login_required
@@ -76,18 +81,8 @@ def document_version_add(request, document_pk):
                 % {"number": version.number, "title": document.title},
             )
             return redirect(f"{meeting.get_absolute_url()}#documents")
-    return render(
-        request,
-        "meetings/simple_form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "heading": _("New version of “%(title)s”") % {"title": document.title},
-            "submit": _("Upload"),
-            "multipart": True,
-            "note": _limit_note(),
-        },
-    )
+    heading = _("New version of “%(title)s”") % {"title": document.title}
+    return _upload_page(request, form, meeting, heading, _limit_note())
 
 
 def version_download(request, version_pk):
@@ -122,22 +117,11 @@ def photo_add(request, pk):
         if photo is not None:
             messages.success(request, _("The photo is added, without its location data."))
             return redirect(f"{meeting.get_absolute_url()}#photos")
-    return render(
-        request,
-        "meetings/simple_form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "heading": _("Add a photo"),
-            "submit": _("Upload"),
-            "multipart": True,
-            "note": _(
-                "JPEG, PNG or WebP, up to %(size)s. The photo is resized and its location and "
-                "camera data are removed."
-            )
-            % {"size": upload_limit_text()},
-        },
-    )
+    note = _(
+        "JPEG, PNG or WebP, up to %(size)s. The photo is resized and its location and camera "
+        "data are removed."
+    ) % {"size": upload_limit_text()}
+    return _upload_page(request, form, meeting, _("Add a photo"), note)
 
 
 def photo_file(request, photo_pk, size):
