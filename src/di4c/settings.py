@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "di4c.services",
     "di4c.plans",
     "di4c.meetings",
+    "di4c.engagement",
     "di4c.api",
 ]
 
