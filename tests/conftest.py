@@ -20,9 +20,9 @@ DI4C_CURRENT_PARTNERS = {
 
 @pytest.fixture
 def demo(db):
-    """The DI4C demo network, as `di4c demo` loads it, less the action plans and the meetings
-    (they take a second each to build; `demo_plans` and `demo_meetings` add them)."""
-    load_demo(DEMO_PASSWORD, plans=False, meetings=False)
+    """The DI4C demo network, as `di4c demo` loads it, less the action plans, the meetings and
+    the stakeholder map (`demo_plans`, `demo_meetings` and `demo_stakeholders` add them)."""
+    load_demo(DEMO_PASSWORD, plans=False, meetings=False, engagement=False)
     return Network.objects.get(slug="di4c")
 
 
@@ -42,6 +42,15 @@ def demo_meetings(demo, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     load_demo_meetings()
+    return demo
+
+
+@pytest.fixture
+def demo_stakeholders(demo):
+    """The demo with Botoșani's stakeholder map (its local group and ecosystem)."""
+    from di4c.engagement.demo import load_demo_stakeholders
+
+    load_demo_stakeholders()
     return demo
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("di4c.services.urls")),
     path("", include("di4c.plans.urls")),
     path("", include("di4c.meetings.urls")),
+    path("", include("di4c.engagement.urls")),
     path("", include("di4c.networks.urls")),
 ]
 

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from di4c.api import errors
 from di4c.api.accounts import router as accounts_router
+from di4c.api.engagement import router as engagement_router
 from di4c.api.maturity import router as maturity_router
 from di4c.api.meetings import router as meetings_router
 from di4c.api.networks import router as networks_router
@@ -30,3 +31,4 @@ api.add_router("/", plans_router)
 api.add_router("/", plan_actions_router)
 api.add_router("/", plan_documents_router)
 api.add_router("/", meetings_router)
+api.add_router("/", engagement_router)

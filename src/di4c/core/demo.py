@@ -57,10 +57,14 @@ def _get_or_create(model, lookup: dict, defaults: dict, author=None):
 
 @transaction.atomic
 def load_demo(
-    password: str | None = None, *, plans: bool = True, meetings: bool = True
+    password: str | None = None,
+    *,
+    plans: bool = True,
+    meetings: bool = True,
+    engagement: bool = True,
 ) -> tuple[list[DemoAccount], dict[str, int]]:
-    """`plans=False` / `meetings=False` leave out the action plans / the meetings (tests that
-    do not need them run faster)."""
+    """`plans=False` / `meetings=False` / `engagement=False` leave out the action plans / the
+    meetings / the stakeholder map (tests that do not need them run faster)."""
     data = demo_data()
     password = password or demo_password()
     created = {"programmes": 0, "networks": 0, "organisations": 0, "partnerships": 0, "users": 0}
@@ -162,6 +166,9 @@ def load_demo(
     from di4c.meetings.demo import load_demo_meetings
 
     created["meetings"] = load_demo_meetings() if meetings else 0
+    from di4c.engagement.demo import load_demo_stakeholders
+
+    created["stakeholders"] = load_demo_stakeholders() if engagement else 0
     return accounts, created
 
 

@@ -8,7 +8,7 @@ and no change history is kept of these records, so nothing personal survives els
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -66,7 +66,12 @@ class Stakeholder(models.Model):
     )
     name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
-    description = models.TextField(_("what they do, why they matter"), blank=True, max_length=2000)
+    description = models.TextField(
+        _("what they do, why they matter"),
+        blank=True,
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],  # a TextField's max_length is not checked
+    )
     influence = models.PositiveSmallIntegerField(
         _("influence (1–5)"), validators=SCORE, help_text=_("How much they can shape the plan.")
     )
@@ -136,7 +141,7 @@ class Stakeholder(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("engagement:stakeholder", args=[self.pk])
+        return reverse("engagement:stakeholder", args=[self.organisation.slug, self.pk])
 
     @property
     def is_erased(self) -> bool:

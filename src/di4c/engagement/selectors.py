@@ -21,6 +21,14 @@ def stakeholders_of(organisation, *, sector: str = "", text: str = "") -> QueryS
     return stakeholders.order_by("name", "pk")
 
 
+def quadrant(influence: int, interest: int) -> str:
+    """The usual strategy for a cell of the matrix (3 and up counts as high): manage closely,
+    keep satisfied, keep informed, monitor."""
+    if influence >= 3:
+        return "manage" if interest >= 3 else "satisfy"
+    return "inform" if interest >= 3 else "monitor"
+
+
 @dataclass
 class Matrix:
     """rows[influence][interest] -> stakeholders, influence from 5 (top) to 1."""
@@ -33,17 +41,7 @@ class Matrix:
         counts = {"manage": 0, "satisfy": 0, "inform": 0, "monitor": 0}
         for influence, cells in self.rows:
             for interest, cell in zip(SCALE, cells, strict=True):
-                high_power, high_interest = influence >= 3, interest >= 3
-                key = (
-                    "manage"
-                    if high_power and high_interest
-                    else "satisfy"
-                    if high_power
-                    else "inform"
-                    if high_interest
-                    else "monitor"
-                )
-                counts[key] += len(cell)
+                counts[quadrant(influence, interest)] += len(cell)
         return counts
 
 

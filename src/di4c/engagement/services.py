@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from di4c.core.services import assign_fields, require_perm, validated_save
@@ -68,7 +68,9 @@ def stakeholder_erase(*, actor, stakeholder: Stakeholder) -> Stakeholder:
     for name in PERSONAL_FIELDS:
         field = Stakeholder._meta.get_field(name)
         setattr(stakeholder, name, None if field.null else "")
-    stakeholder.name = _("Erased stakeholder no. %(number)s") % {"number": stakeholder.pk}
+    # Stored in English whoever erases it; pages show the label in the reader's language.
+    with translation.override("en"):
+        stakeholder.name = _("Erased stakeholder no. %(number)s") % {"number": stakeholder.pk}
     stakeholder.erased_at = timezone.now()
     stakeholder.updated_by = actor
     validated_save(stakeholder)
