@@ -7,21 +7,14 @@ the map without contact details (influence, interest, sectors: what the plan wor
 
 import rules
 
-from di4c.accounts.models import ORGANISATION_ROLES, Role
+from di4c.accounts.models import Role
 from di4c.accounts.selectors import user_roles
-from di4c.networks.rules import current_partner_network_ids, is_platform_admin
-
-
-@rules.predicate
-def edits_city(user, organisation) -> bool:
-    return user_roles(user).in_organisation(
-        organisation.pk, Role.CITY_EDITOR, Role.CITY_COORDINATOR
-    )
-
-
-@rules.predicate
-def is_city_member(user, organisation) -> bool:
-    return user_roles(user).in_organisation(organisation.pk, *ORGANISATION_ROLES)
+from di4c.networks.rules import (
+    current_partner_network_ids,
+    edits_city,
+    is_city_member,
+    is_platform_admin,
+)
 
 
 @rules.predicate

@@ -15,7 +15,7 @@ from di4c.accounts.models import ORGANISATION_ROLES, Role
 from di4c.accounts.selectors import user_roles
 from di4c.meetings.models import MeetingKind, Response
 from di4c.networks.models import Partnership
-from di4c.networks.rules import is_platform_admin
+from di4c.networks.rules import edits_city, is_platform_admin
 
 
 def team_network_ids(user) -> set[int]:
@@ -125,14 +125,6 @@ def is_expert_of_network(user, network) -> bool:
 @rules.predicate
 def belongs_to_network(user, network) -> bool:
     return network.pk in team_network_ids(user)
-
-
-# Organisations (a local group meeting is started from the city).
-@rules.predicate
-def edits_city(user, organisation) -> bool:
-    return user_roles(user).in_organisation(
-        organisation.pk, Role.CITY_EDITOR, Role.CITY_COORDINATOR
-    )
 
 
 can_change = (

@@ -6,7 +6,7 @@ Every page and API write asks these through `user.has_perm(name, obj)`.
 import rules
 from django.utils import timezone
 
-from di4c.accounts.models import Role
+from di4c.accounts.models import ORGANISATION_ROLES, Role
 from di4c.accounts.selectors import user_roles
 
 
@@ -30,6 +30,20 @@ def coordinates_organisation(user, organisation) -> bool:
     return organisation is not None and user_roles(user).in_organisation(
         organisation.pk, Role.CITY_COORDINATOR
     )
+
+
+@rules.predicate
+def edits_city(user, organisation) -> bool:
+    """A city editor or coordinator of this organisation (the apps' shared city check)."""
+    return user_roles(user).in_organisation(
+        organisation.pk, Role.CITY_EDITOR, Role.CITY_COORDINATOR
+    )
+
+
+@rules.predicate
+def is_city_member(user, organisation) -> bool:
+    """Anyone with a role in this organisation, local group members included."""
+    return user_roles(user).in_organisation(organisation.pk, *ORGANISATION_ROLES)
 
 
 def current_partner_network_ids(organisation) -> set[int]:

@@ -12,6 +12,7 @@ from di4c.accounts.models import ORGANISATION_ROLES, Role
 from di4c.accounts.selectors import user_roles
 from di4c.maturity.rules import networks_of_user
 from di4c.networks.rules import current_partner_network_ids, is_platform_admin
+from di4c.networks.rules import edits_city as edits_organisation
 from di4c.plans.models import PlanStatus
 
 SHARED_WITH_NETWORK = {
@@ -35,13 +36,6 @@ def contributor_ids(plan) -> set[int]:
 def edits_city(user, plan) -> bool:
     return user_roles(user).in_organisation(
         plan.organisation_id, Role.CITY_EDITOR, Role.CITY_COORDINATOR
-    )
-
-
-@rules.predicate
-def edits_organisation(user, organisation) -> bool:
-    return user_roles(user).in_organisation(
-        organisation.pk, Role.CITY_EDITOR, Role.CITY_COORDINATOR
     )
 
 

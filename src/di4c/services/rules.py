@@ -3,22 +3,15 @@ partners; the public sees the index only when the city publishes it."""
 
 import rules
 
-from di4c.accounts.models import ORGANISATION_ROLES, Role
+from di4c.accounts.models import Role
 from di4c.accounts.selectors import user_roles
 from di4c.maturity.rules import networks_of_user
-from di4c.networks.rules import current_partner_network_ids, is_platform_admin
-
-
-@rules.predicate
-def edits_city(user, organisation) -> bool:
-    return user_roles(user).in_organisation(
-        organisation.pk, Role.CITY_EDITOR, Role.CITY_COORDINATOR
-    )
-
-
-@rules.predicate
-def is_city_member(user, organisation) -> bool:
-    return user_roles(user).in_organisation(organisation.pk, *ORGANISATION_ROLES)
+from di4c.networks.rules import (
+    current_partner_network_ids,
+    edits_city,
+    is_city_member,
+    is_platform_admin,
+)
 
 
 @rules.predicate
