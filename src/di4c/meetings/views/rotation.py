@@ -114,15 +114,16 @@ def rotation_planner(request, slug):
         count_text = request.POST.get("slot_count", "")
         count = int(count_text) if action != "fresh" and count_text.isdigit() else 0
         posted = _posted_slots(request.POST, min(count, 200), able_ids)
-        template_length = len(planner.plan_rotation(base).slots)
-        if action == "accept" and posted and len(posted) != template_length:
+        # The kinds, modes and fixed slots these settings give (planned once per request).
+        template = planner.plan_rotation(base).slots
+        if action == "accept" and posted and len(posted) != len(template):
             form.add_error(
                 None,
                 _("The period or cadence changed since the proposal: propose the schedule again."),
             )
             action = "propose"
         if action == "accept" and posted:
-            slots = _slots_from_post(base, posted)
+            slots = _slots_from_post(template, posted)
             try:
                 services.rotation_accept(
                     actor=request.user,
@@ -179,22 +180,16 @@ def _able(form, partners) -> list:
     return partners
 
 
-def _slots_from_post(base: planner.RotationRequest, posted: list[dict]) -> list[planner.Slot]:
-    """The adjusted schedule, with the kinds and modes the planner gives these settings."""
-    template = planner.plan_rotation(base).slots
-    slots = []
-    for index, row in enumerate(posted):
-        if index >= len(template):
-            break
-        reference = template[index]
-        slots.append(
-            planner.Slot(
-                index=index,
-                date=row["date"] or reference.date,
-                kind=reference.kind,
-                mode=reference.mode,
-                host_id=row["host_id"],
-                fixed=reference.fixed,
-            )
+def _slots_from_post(template: list[planner.Slot], posted: list[dict]) -> list[planner.Slot]:
+    """The adjusted schedule: the coordinator's hosts and dates on the planner's slots."""
+    return [
+        planner.Slot(
+            index=reference.index,
+            date=row["date"] or reference.date,
+            kind=reference.kind,
+            mode=reference.mode,
+            host_id=row["host_id"],
+            fixed=reference.fixed,
         )
-    return slots
+        for reference, row in zip(template, posted, strict=False)
+    ]
