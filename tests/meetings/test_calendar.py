@@ -4,7 +4,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import NoReverseMatch, include, path, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from icalendar import Calendar
@@ -25,25 +24,11 @@ BUCHAREST = ZoneInfo("Europe/Bucharest")
 ROME = ZoneInfo("Europe/Rome")
 SITE = "https://di4c.example.eu"
 
-# The meeting page, should the meetings app's URLs not be wired yet when these tests run.
-urlpatterns = [
-    path(
-        "",
-        include(
-            ([path("meetings/<int:pk>/", lambda request, pk: None, name="meeting")], "meetings")
-        ),
-    )
-]
-
 
 @pytest.fixture(autouse=True)
 def _site(settings):
     settings.SITE_URL = SITE + "/"
     settings.DEFAULT_FROM_EMAIL = "DI4C meetings <meetings@di4c.example.eu>"
-    try:
-        reverse("meetings:meeting", args=[1])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.mail import get_connection
-from django.urls import NoReverseMatch, include, path, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from icalendar import Calendar
@@ -40,24 +39,10 @@ WHEN = {
     "it": "12 febbraio 2020, 09:00 – 13 febbraio 2020, 17:00 (Europe/Bucharest)",
 }
 
-# The meeting page, should the meetings app's URLs not be wired yet when these tests run.
-urlpatterns = [
-    path(
-        "",
-        include(
-            ([path("meetings/<int:pk>/", lambda request, pk: None, name="meeting")], "meetings")
-        ),
-    )
-]
-
 
 @pytest.fixture(autouse=True)
 def _site(settings):
     settings.SITE_URL = SITE
-    try:
-        reverse("meetings:meeting", args=[1])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = __name__
 
 
 @pytest.fixture
