@@ -215,6 +215,25 @@ DI4C_MAX_UPLOAD_BYTES = int(float(os.environ.get("DI4C_MAX_UPLOAD_MB", "20")) * 
 DI4C_MAX_IMAGE_PIXELS = int(os.environ.get("DI4C_MAX_IMAGE_PIXELS", "40000000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(DI4C_MAX_UPLOAD_BYTES + 1024 * 1024, 2621440)
 
+
+# Limits on posting, per hour: (per account, per address). Each can be set from the
+# environment, e.g. DI4C_RATE_LIMIT_IDEA="5,20"; raise the address limit where many people
+# share one address (a library, a city hall's public computers).
+def _rate_limit(kind: str, default: str) -> tuple[int | None, int | None]:
+    raw = os.environ.get(f"DI4C_RATE_LIMIT_{kind.upper()}", default)
+    account, address = (int(part) if part.strip() else None for part in raw.split(","))
+    return account, address
+
+
+DI4C_RATE_LIMITS = {
+    "idea": _rate_limit("idea", "5,20"),
+    "comment": _rate_limit("comment", "20,60"),
+    "flag": _rate_limit("flag", "20,60"),
+    "rating": _rate_limit("rating", "30,120"),
+    "response": _rate_limit("response", ",30"),  # anonymous responses: per address only
+    "registration": _rate_limit("registration", ",10"),
+}
+
 # E-mail: printed on the console unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:

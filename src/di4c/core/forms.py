@@ -80,3 +80,31 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             target = None
         for message in messages:
             form.add_error(target, message)
+
+
+class HoneypotMixin:
+    """A field people never see and bots fill in: a form with it filled is refused.
+
+    The template renders it with `{% include "core/_honeypot.html" %}`: out of sight (not
+    display:none, which some bots skip), out of the tab order, and labelled for the rare
+    screen-reader user who meets it.
+    """
+
+    honeypot_field = "website"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.honeypot_field] = forms.CharField(
+            required=False,
+            label=_("Leave this field empty"),
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.cleaned_data.get(self.honeypot_field):
+            raise ValidationError(
+                _("The form could not be accepted. Leave the last field empty and try again."),
+                code="honeypot",
+            )
+        return cleaned

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from di4c.engagement import views
+from di4c.engagement.urls_consultations import urlpatterns as consultation_urls
+from di4c.engagement.urls_ideas import urlpatterns as idea_urls
+from di4c.engagement.views import stakeholders as views
 
 app_name = "engagement"
 
@@ -15,3 +17,4 @@ urlpatterns = [
     path(f"{PREFIX}<int:pk>/export.json", views.stakeholder_export, name="stakeholder_export"),
     path(f"{PREFIX}<int:pk>/erase/", views.stakeholder_erase, name="stakeholder_erase"),
 ]
+urlpatterns += consultation_urls + idea_urls

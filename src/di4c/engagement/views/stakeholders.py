@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from di4c.core.forms import add_service_errors
 from di4c.core.services import check_view_perm
 from di4c.engagement import selectors, services
-from di4c.engagement.forms import StakeholderFilterForm, StakeholderForm, score_label
+from di4c.engagement.forms.stakeholders import StakeholderFilterForm, StakeholderForm, score_label
 from di4c.engagement.models import Sector, Stakeholder
 from di4c.networks import selectors as network_selectors
 
