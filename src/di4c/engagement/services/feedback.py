@@ -36,7 +36,7 @@ def service_rate(
 ) -> ServiceRating:
     require_perm(actor, "engagement.rate_service", service)
     service = (
-        PublicService.objects.select_for_update()
+        PublicService.objects.select_for_update(of=("self",))
         .select_related("organisation__index_publication")
         .get(pk=service.pk)
     )
