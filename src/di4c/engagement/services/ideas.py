@@ -134,6 +134,8 @@ def content_show(*, actor, idea: Idea, comment: Comment | None = None) -> None:
     idea = _locked_idea(idea)
     require_perm(actor, "engagement.moderate_idea", idea)
     target = idea if comment is None else Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment is not None and target.idea_id != idea.pk:
+        raise ValidationError(_("This comment does not belong to this idea."))
     target.hidden_reason = ""
     target.hidden_at = None
     target.hidden_by = None
