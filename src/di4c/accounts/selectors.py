@@ -5,7 +5,19 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from di4c.accounts.export import user_data_export
 from di4c.accounts.models import ApiToken, Invitation, Membership, Role
+
+__all__ = [
+    "RoleSet",
+    "api_tokens_of",
+    "forget_roles",
+    "members_of_scope",
+    "memberships_of",
+    "open_invitations",
+    "user_data_export",
+    "user_roles",
+]
 
 
 @dataclass(frozen=True)

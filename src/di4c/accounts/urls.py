@@ -19,7 +19,12 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("register/", views.register, name="register"),
+    path("register/sent/", views.register_sent, name="register_sent"),
+    path("confirm/<uidb64>/<token>/", views.confirm, name="confirm"),
     path("profile/", views.profile, name="profile"),
+    path("profile/my-data.json", views.data_export, name="data_export"),
+    path("profile/delete/", views.account_delete, name="delete"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("invite/network/<slug:slug>/", views.invite_to_network, name="invite_to_network"),
     path(

@@ -1,27 +1,48 @@
-"""Sign-in, profile, API tokens, invitations. Thin: parse, call a service, render."""
+"""Sign-in, registration, profile, API tokens, invitations, one's own data. Thin: parse, call a
+service or selector, render."""
+
+import json
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
 
 from di4c.accounts import selectors, services
 from di4c.accounts.forms import (
+    AccountDeleteForm,
     ApiTokenForm,
     EmailAuthenticationForm,
     InvitationAcceptForm,
     InvitationForm,
+    RegistrationForm,
 )
 from di4c.accounts.models import NETWORK_ROLES, ORGANISATION_ROLES, ApiToken, Membership, Role
 from di4c.core.forms import add_service_errors
+from di4c.core.ratelimit import client_address
 from di4c.meetings.selectors import open_tasks_of
 from di4c.networks import selectors as network_selectors
+
+# The session key that lets the "check your mailbox" page name the address typed.
+REGISTERED_EMAIL_KEY = "di4c_registered_email"
+# What a newly signed-in user with no role is pointed at (the engagement pages).
+PARTICIPATE_URL_NAME = "engagement:participate"
+
+
+def participate_url() -> str | None:
+    try:
+        return reverse(PARTICIPATE_URL_NAME)
+    except NoReverseMatch:
+        return None
 
 
 class LoginView(auth_views.LoginView):
@@ -72,8 +93,99 @@ def profile(request):
             "tokens": selectors.api_tokens_of(request.user),
             "token_form": token_form,
             "new_token": new_token,
+            "participate_url": participate_url(),
         },
     )
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_register(
+                full_name=data["full_name"],
+                email=data["email"],
+                password=data["password"],
+                language=data["language"],
+                address=client_address(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[REGISTERED_EMAIL_KEY] = data["email"]
+            return redirect("accounts:register_sent")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def register_sent(request):
+    return render(
+        request,
+        "accounts/register_sent.html",
+        {"email": request.session.get(REGISTERED_EMAIL_KEY, "")},
+    )
+
+
+@never_cache
+def confirm(request, uidb64, token):
+    """The link in the mail. Opening it shows a button: mail scanners that open every link
+    (to check it) must not use up the single-use link before the person clicks it."""
+    user = services.confirmation_user(uidb64, token)
+    if request.method == "POST" and user is not None:
+        try:
+            user = services.user_confirm(uidb64, token)
+        except ValidationError:
+            user = None
+        else:
+            request.session.pop(REGISTERED_EMAIL_KEY, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _(
+                    "Welcome, %(name)s! Your e-mail address is confirmed and you are signed in. "
+                    "You can now answer consultations, post and support ideas and rate services "
+                    "in every city of this platform."
+                )
+                % {"name": user.get_short_name()},
+            )
+            return redirect(participate_url() or reverse("home"))
+    if user is None:
+        return render(request, "accounts/confirm_invalid.html", status=404)
+    return render(request, "accounts/confirm.html", {"pending_user": user})
+
+
+@login_required
+@require_GET
+def data_export(request):
+    data = selectors.user_data_export(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-di4c-data.json"'
+    # Personal data: not to be kept by browsers or proxies.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@sensitive_post_parameters("password")
+@login_required
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_delete(actor=request.user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            logout(request)
+            messages.success(request, _("Your account was deleted. Thank you for taking part."))
+            return redirect("home")
+    return render(request, "accounts/account_delete.html", {"form": form})
 
 
 @login_required
