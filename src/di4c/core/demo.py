@@ -13,6 +13,7 @@ from importlib import resources
 import yaml
 from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 
 from di4c.accounts.models import Membership, User
 from di4c.networks.models import Network, Organisation, Partnership, Phase, Programme
@@ -55,7 +56,6 @@ def _get_or_create(model, lookup: dict, defaults: dict, author=None):
     return instance, True
 
 
-@transaction.atomic
 def load_demo(
     password: str | None = None,
     *,
@@ -64,7 +64,18 @@ def load_demo(
     engagement: bool = True,
 ) -> tuple[list[DemoAccount], dict[str, int]]:
     """`plans=False` / `meetings=False` / `engagement=False` leave out the action plans / the
-    meetings / the stakeholder map (tests that do not need them run faster)."""
+    meetings / the stakeholder map and citizens' participation (tests that do not need them run
+    faster); participation is tied to Botoșani's plan, so it is left out with the plans too."""
+    # Services mail people after the commit (the city's answer to an idea, a hidden idea): the
+    # demo's fictional people get nothing, whatever mail server is configured.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        return _load_demo(password, plans=plans, meetings=meetings, engagement=engagement)
+
+
+@transaction.atomic
+def _load_demo(
+    password: str | None, *, plans: bool, meetings: bool, engagement: bool
+) -> tuple[list[DemoAccount], dict[str, int]]:
     data = demo_data()
     password = password or demo_password()
     created = {"programmes": 0, "networks": 0, "organisations": 0, "partnerships": 0, "users": 0}
@@ -166,9 +177,20 @@ def load_demo(
     from di4c.meetings.demo import load_demo_meetings
 
     created["meetings"] = load_demo_meetings() if meetings else 0
-    from di4c.engagement.demo import load_demo_stakeholders
+    from di4c.engagement.demo import (
+        PARTICIPATION_COUNTS,
+        load_demo_participation,
+        load_demo_stakeholders,
+    )
 
     created["stakeholders"] = load_demo_stakeholders() if engagement else 0
+    participation = (
+        load_demo_participation(password_hash=users["citizen@demo.di4c.eu"].password)
+        if engagement and plans
+        else {}
+    )
+    created["users"] += participation.get("users", 0)
+    created.update({name: participation.get(name, 0) for name in PARTICIPATION_COUNTS})
     return accounts, created
 
 
