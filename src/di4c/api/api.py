@@ -2,7 +2,9 @@ from ninja import NinjaAPI
 
 from di4c.api import errors
 from di4c.api.accounts import router as accounts_router
+from di4c.api.consultations import router as consultations_router
 from di4c.api.engagement import router as engagement_router
+from di4c.api.ideas import router as ideas_router
 from di4c.api.maturity import router as maturity_router
 from di4c.api.meetings import router as meetings_router
 from di4c.api.networks import router as networks_router
@@ -10,6 +12,7 @@ from di4c.api.plan_actions import router as plan_actions_router
 from di4c.api.plan_documents import router as plan_documents_router
 from di4c.api.plans import router as plans_router
 from di4c.api.services import router as services_router
+from di4c.core.ratelimit import RateLimited
 
 api = NinjaAPI(
     title="di4c API",
@@ -23,6 +26,14 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 errors.install(api)
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc):
+    # Posting too often (ideas, comments, reports, ratings, anonymous responses).
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=429)
+
+
 api.add_router("/", networks_router)
 api.add_router("/", accounts_router)
 api.add_router("/", maturity_router)
@@ -32,3 +43,5 @@ api.add_router("/", plan_actions_router)
 api.add_router("/", plan_documents_router)
 api.add_router("/", meetings_router)
 api.add_router("/", engagement_router)
+api.add_router("/", consultations_router)
+api.add_router("/", ideas_router)
