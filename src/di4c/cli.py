@@ -36,6 +36,10 @@ def _serve(host: str, port: int, workers: int) -> None:
         str(workers),
         "--access-logfile",
         "-",
+        # Large exports (an XLSX of 100,000 consultation responses) take longer than
+        # gunicorn's default 30 s.
+        "--timeout",
+        "120",
         "--graceful-timeout",
         "5",
     ]
