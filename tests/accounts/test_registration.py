@@ -75,7 +75,12 @@ def test_register_confirm_and_be_signed_in(client, register, settings):
     assert page.status_code == 200
     assert "Confirm my account" in page.content.decode()
     assert not User.objects.get(pk=user.pk).is_active
-    response = client.post(path, follow=True)
+    # The password chosen at registration is asked: a wrong one activates nothing.
+    refused = client.post(path, {"password": "not-my-password-1"})
+    assert refused.status_code == 400
+    assert "not the password chosen" in refused.content.decode()
+    assert not User.objects.get(pk=user.pk).is_active
+    response = client.post(path, {"password": PASSWORD}, follow=True)
     assert User.objects.get(pk=user.pk).is_active
     assert response.context["user"] == user
     assert response.redirect_chain[0][0] in {"/", reverse_or_none("engagement:participate")}
@@ -87,7 +92,7 @@ def test_register_confirm_and_be_signed_in(client, register, settings):
     again = client.get(path)
     assert again.status_code == 404
     assert "no longer valid" in again.content.decode()
-    assert client.post(path).status_code == 404
+    assert client.post(path, {"password": PASSWORD}).status_code == 404
     assert "_auth_user_id" not in client.session
 
 
@@ -108,7 +113,7 @@ def test_a_tampered_or_expired_link_is_refused(client, register, settings, monke
     assert client.get(f"/accounts/confirm/AAAA/{token}/").status_code == 404
     later = dt.datetime.now() + dt.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
     monkeypatch.setattr(AccountConfirmationTokenGenerator, "_now", lambda self: later)
-    response = client.post(path)
+    response = client.post(path, {"password": PASSWORD})
     assert response.status_code == 404
     assert "Reset your password" in response.content.decode()
     assert not User.objects.get(email="ana.popescu@example.org").is_active
@@ -133,7 +138,7 @@ def test_no_sign_in_before_confirming(client, register):
 
 def test_an_address_with_an_account_gets_the_same_page_and_a_notice(client, register):
     User.objects.create_user("ana.popescu@example.org", "old-password-1", full_name="Ana P.")
-    response = register(email="Ana.Popescu@Example.ORG", full_name="Someone Else")
+    response = register(email="Ana.Popescu@Example.ORG", full_name="Someone Else", language="en")
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:register_sent")
     assert User.objects.filter(email__iexact="ana.popescu@example.org").count() == 1
@@ -159,8 +164,8 @@ def test_registering_again_before_confirming_sends_a_new_link(client, register):
     assert User.objects.filter(email="ana.popescu@example.org").count() == 1
     assert len(mail.outbox) == 2
     second = confirmation_path(mail.outbox[1])
-    assert client.post(first).status_code == 404
-    assert client.post(second).status_code == 302
+    assert client.post(first, {"password": "another-rare-passphrase-7"}).status_code == 404
+    assert client.post(second, {"password": "another-rare-passphrase-7"}).status_code == 302
     user = User.objects.get(email="ana.popescu@example.org")
     assert user.is_active and user.full_name == "Ana Maria Popescu"
     assert user.check_password("another-rare-passphrase-7")
@@ -491,3 +496,18 @@ def test_an_assignee_of_meeting_tasks_is_asked_to_hand_them_over(client, demo_me
     assert "Follow-up tasks of meetings are assigned to you" in response.content.decode()
     assert User.objects.filter(pk=coordinator.pk).exists()
     assert client.get("/accounts/profile/").status_code == 200
+
+
+def test_registering_someone_elses_address_first_gives_no_way_in(client, register):
+    """A pre-registration takeover: an attacker registers the victim's address with a password
+    of their own; the victim registers too, gets the link and confirms. The attacker's
+    password must not open the account, and the attacker cannot confirm without the mailbox."""
+    register(password="attacker-passphrase-41", password_confirm="attacker-passphrase-41")
+    register()  # the victim, with PASSWORD
+    link = confirmation_path(mail.outbox[-1])
+    # The attacker's password does not confirm the victim's link.
+    assert client.post(link, {"password": "attacker-passphrase-41"}).status_code == 400
+    assert client.post(link, {"password": PASSWORD}).status_code == 302
+    user = User.objects.get(email="ana.popescu@example.org")
+    assert user.is_active and user.check_password(PASSWORD)
+    assert not user.check_password("attacker-passphrase-41")

@@ -69,6 +69,7 @@ def _register_and_confirm(page, base: str) -> None:
     from di4c.accounts.models import User
 
     assert not User.objects.get(email=EMAIL).is_active
+    page.get_by_label("The password you chose when registering").fill(PASSWORD)
     page.get_by_role("button", name="Confirm my account").click()
     page.wait_for_url(f"{base}/participate/")
     expect(page.locator(".messages")).to_contain_text("Your e-mail address is confirmed")

@@ -250,6 +250,8 @@ def user_register(
         raise ValidationError(errors)
     existing = User.objects.select_for_update().filter(email__iexact=email).first()
     if existing is not None and not _is_pending(existing):
+        # Hash anyway: the time taken must not tell whether the address has an account.
+        User().set_password(password)
         notice = functools.partial(
             mail.send_registration_exists, email=existing.email, language=language
         )
@@ -290,8 +292,13 @@ def confirmation_user(uidb64: str, token: str) -> User | None:
 
 
 @transaction.atomic
-def user_confirm(uidb64: str, token: str) -> User:
-    """Activate the account the link is for; the link then no longer works."""
+def user_confirm(uidb64: str, token: str, password: str) -> User:
+    """Activate the account the link is for, once the password chosen at registration is
+    typed again; the link then no longer works.
+
+    The password check stops a pre-registration takeover: someone who registers another
+    person's address first (with a password of their own) cannot benefit when that person
+    later confirms, since confirming needs the password of the latest registration."""
     user = confirmation_user(uidb64, token)
     if user is not None:
         # Two clicks at once: only the first one finds the account still waiting.
@@ -302,6 +309,16 @@ def user_confirm(uidb64: str, token: str) -> User:
         raise ValidationError(
             _("This link is no longer valid: it was used already or is too old."),
             code="invalid_link",
+        )
+    if not user.check_password(password or ""):
+        raise ValidationError(
+            {
+                "password": _(
+                    "This is not the password chosen when registering with this address. "
+                    "Type it again, or register again to choose a new one."
+                )
+            },
+            code="wrong_password",
         )
     user.is_active = True
     user.save(update_fields=["is_active"])

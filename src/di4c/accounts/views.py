@@ -135,11 +135,15 @@ def confirm(request, uidb64, token):
     """The link in the mail. Opening it shows a button: mail scanners that open every link
     (to check it) must not use up the single-use link before the person clicks it."""
     user = services.confirmation_user(uidb64, token)
+    password_errors = []
     if request.method == "POST" and user is not None:
         try:
-            user = services.user_confirm(uidb64, token)
-        except ValidationError:
-            user = None
+            user = services.user_confirm(uidb64, token, request.POST.get("password", ""))
+        except ValidationError as error:
+            if getattr(error, "error_dict", None) and "password" in error.error_dict:
+                password_errors = error.message_dict["password"]
+            else:
+                user = None
         else:
             request.session.pop(REGISTERED_EMAIL_KEY, None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -155,7 +159,12 @@ def confirm(request, uidb64, token):
             return redirect(participate_url() or reverse("home"))
     if user is None:
         return render(request, "accounts/confirm_invalid.html", status=404)
-    return render(request, "accounts/confirm.html", {"pending_user": user})
+    return render(
+        request,
+        "accounts/confirm.html",
+        {"pending_user": user, "password_errors": password_errors},
+        status=400 if password_errors else 200,
+    )
 
 
 @login_required
