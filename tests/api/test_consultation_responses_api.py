@@ -336,3 +336,15 @@ def test_the_results_take_a_constant_number_of_queries(client, answered, people,
         )
     assert client.get(url, **editor).json()["responses"] == 10
     assert _queries(client, url, editor) == three
+
+
+@pytest.mark.parametrize("who", ["local-group", "lead-expert", "coordinator"])
+def test_the_citys_members_and_network_follow_counts_but_not_unmoderated_text(
+    client, answered, token_for, who
+):
+    response = client.get(f"{API}/consultations/{answered.pk}/results", **token_for(who))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["city_view"] is False and body["responses"] == 3
+    text = _by_kind(body)["long_text"]
+    assert text["texts"] == [] and text["text_counts"] is None

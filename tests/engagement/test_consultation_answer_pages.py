@@ -244,7 +244,8 @@ def test_a_draft_is_previewed_by_the_city_and_closed_to_others(client_as, make):
     consultation, _questions = make(publish=False)
     preview = client_as("botosani-editor").get(url(consultation, "answer/"))
     assert "Preview" in text_of(preview) and b"Send my response" not in preview.content
-    assert client_as("citizen").get(url(consultation, "answer/")).status_code == 403
+    # Not found, rather than forbidden: a 403 would tell that the draft exists.
+    assert client_as("citizen").get(url(consultation, "answer/")).status_code == 404
 
 
 def test_a_scheduled_consultation_says_when_it_opens(client_as, make):

@@ -7,7 +7,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -73,12 +72,12 @@ def test_the_form_keeps_what_was_typed_when_closing_comes_before_opening(client_
     assert not Consultation.objects.exists()
 
 
-def test_a_consultation_is_created_in_the_sites_time_zone_as_a_draft(client_as, botosani):
+def test_a_consultation_is_created_in_the_citys_time_zone_as_a_draft(client_as, botosani):
     client = client_as("botosani-editor")
     response = client.post(f"{BASE}new/", CREATE)
     consultation = Consultation.objects.get()
     assert response.status_code == 302 and response["Location"] == url(consultation)
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = ZoneInfo("Europe/Bucharest")
     assert consultation.opens_at == dt.datetime(2030, 5, 1, 9, 0, tzinfo=zone)
     assert consultation.organisation == botosani and not consultation.is_published
     page = client.get(url(consultation))
@@ -228,7 +227,7 @@ def test_outsiders_cannot_change_see_drafts_or_export(client, client_as, make, w
     assert client.get(url(published, "export.csv")).status_code == denied
     assert client.get(url(published, "export.xlsx")).status_code == denied
     assert client.get(url(published, "moderation/")).status_code == denied
-    assert client.get(url(draft)).status_code == 403
+    assert client.get(url(draft)).status_code == 404  # a 403 would tell that it exists
     assert client.get(url(published)).status_code == 200
     assert "questionnaire" not in client.get(url(published)).content.decode()
     published.refresh_from_db()
@@ -272,9 +271,12 @@ def test_results_are_public_only_after_closing_and_if_the_city_publishes_them(
     private, _questions = make(mode="anonymous", results_public=False)
     draft, _questions = make(publish=False, results_public=True)
     respond(published, questions, 1)
-    for consultation in (published, private, draft):
+    for consultation in (published, private):
         assert client.get(url(consultation, "results/")).status_code == 403
         assert client_as("citizen").get(url(consultation, "results/")).status_code == 403
+    # A draft is not found at all by those who may not see it.
+    assert client.get(url(draft, "results/")).status_code == 404
+    assert client_as("citizen").get(url(draft, "results/")).status_code == 404
     # The city and its network follow the results live.
     for who in ("botosani-editor", "local-group", "coordinator"):
         live = client_as(who).get(url(published, "results/"))
@@ -438,3 +440,17 @@ def test_the_lists_take_as_many_queries_for_12_consultations_as_for_2(client, cl
         respond(consultation, questions, number)
     make(publish=False, title="Ciornă")
     assert (queries(client, BASE), queries(client, "/participate/")) == small
+
+
+def test_messinas_times_are_messinas(client_as, messina):
+    """The same typed time means the city's local time, in pages as in the API."""
+    client = client_as("messina-editor")
+    response = client.post("/organisations/messina/consultations/new/", CREATE)
+    assert response.status_code == 302
+    consultation = Consultation.objects.get(organisation=messina)
+    assert consultation.opens_at == dt.datetime(2030, 5, 1, 7, 0, tzinfo=dt.UTC)  # 09:00 CEST
+    edit = parsed(client.get(f"/organisations/messina/consultations/{consultation.pk}/edit/"))
+    assert edit.get_element_by_id("id_opens_at").value == "2030-05-01T09:00"
+    assert "Europe/Rome" in text_of(
+        client.get(f"/organisations/messina/consultations/{consultation.pk}/edit/")
+    )

@@ -509,3 +509,17 @@ def test_results_take_the_same_number_of_queries_whatever_the_responses(
             selectors.consultation_results(consultation, city_view=True)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_closing_now_a_scheduled_consultation_closes_it_without_opening_it(
+    make_consultation, editor
+):
+    now = timezone.now()
+    consultation, _questions = make_consultation(
+        opens_at=now + dt.timedelta(days=2), closes_at=now + dt.timedelta(days=9)
+    )
+    assert consultation.state() == "scheduled"
+    services.consultation_close_now(actor=editor, consultation=consultation)
+    consultation.refresh_from_db()
+    assert consultation.state() == "closed"
+    assert consultation.opens_at < consultation.closes_at <= timezone.now()

@@ -256,3 +256,14 @@ def test_rating_comments_are_shown_once_published(published_service, editor, dem
     assert [r.comment for r in selectors.rating_comments(published_service, city_view=False)] == [
         "Lent"
     ]
+
+
+def test_the_mail_about_a_hidden_comment_gives_the_reason(
+    idea, editor, django_capture_on_commit_callbacks
+):
+    commenter = person(1)
+    comment = services.comment_post(actor=commenter, idea=idea, body="Reclamă")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_hide(actor=editor, idea=idea, comment=comment, reason="Publicitate.")
+    assert [message.to for message in mail.outbox] == [[commenter.email]]
+    assert "Publicitate." in mail.outbox[0].body

@@ -48,10 +48,8 @@ from di4c.core.ratelimit import client_address
 from di4c.engagement import mail, selectors, services
 from di4c.engagement.models import Consultation, ConsultationMode
 from di4c.engagement.models.consultations import CHOICE_KINDS
-from di4c.engagement.selectors import lookups
+from di4c.engagement.selectors import consultation_pages, lookups
 from di4c.meetings.timezones import time_zone_of_country
-from di4c.plans.models import Objective, Plan
-from di4c.services.models import PublicService
 
 router = Router(tags=["consultations"])
 
@@ -63,11 +61,6 @@ ANSWER = {
     422: ErrorOut,
     429: ErrorOut,
 }
-RELATIONS = {
-    "plan": Plan.objects.all(),
-    "objective": Objective.objects.select_related("plan"),
-    "service": PublicService.objects.all(),
-}
 
 
 def _detail(pk: int) -> Consultation:
@@ -77,7 +70,13 @@ def _detail(pk: int) -> Consultation:
 
 def _data(organisation, data: dict) -> dict:
     """The input made into what the services take: relations by id, times with their zone."""
-    for name, queryset in RELATIONS.items():
+    # Only this city's plans, objectives and services: ids of other cities tell nothing.
+    relations = {
+        "plan": consultation_pages.plans_for_consultation(organisation),
+        "objective": consultation_pages.objectives_for_consultation(organisation),
+        "service": consultation_pages.services_for_consultation(organisation),
+    }
+    for name, queryset in relations.items():
         if f"{name}_id" in data:
             data[name] = related(queryset, data.pop(f"{name}_id"), f"{name}_id")
     zone = zone_named(time_zone_of_country(organisation.country.code))
@@ -415,7 +414,8 @@ def consultation_results(request, pk: int):
     consultation = readable_consultation(request, pk)
     if not request.user.has_perm("engagement.view_results", consultation):
         raise PermissionDenied(_("The results of this consultation are not public."))
-    city_view = request.user.has_perm("engagement.view_live_results", consultation)
+    # Unmoderated free text is for the city's editors only, as on the results page.
+    city_view = request.user.has_perm("engagement.edit_consultation", consultation)
     results = selectors.consultation_results(consultation, city_view=city_view)
     return _results_out(results, city_view=city_view)
 

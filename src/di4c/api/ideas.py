@@ -46,16 +46,13 @@ from di4c.api.plan_schemas import READ, WRITE, query_error
 from di4c.core.ratelimit import client_address
 from di4c.engagement import selectors, services
 from di4c.engagement.models import Comment, FlagReason, Idea, IdeaStatus
-from di4c.engagement.selectors import lookups
+from di4c.engagement.selectors import lookups, participation
 from di4c.engagement.selectors.ideas import SORTS
 from di4c.engagement.services.feedback import service_accepts_feedback
-from di4c.plans.models import Action, Plan
-from di4c.services.models import PublicService
 
 router = Router(tags=["ideas"])
 
 POST = {**WRITE, 429: ErrorOut}
-RELATIONS = {"plan": Plan.objects.all(), "service": PublicService.objects.all()}
 
 
 def _readable(request, pk: int) -> Idea:
@@ -86,8 +83,14 @@ def _comment(idea: Idea, pk: int | None, field: str = "comment_id") -> Comment |
     return comment
 
 
-def _links(data: dict) -> dict:
-    for name, queryset in RELATIONS.items():
+def _links(request, organisation, data: dict) -> dict:
+    """Plans and services by id, among those of this city the caller may see: one "nothing
+    has the id" for the rest, so that ids of other cities or of drafts tell nothing."""
+    relations = {
+        "plan": participation.plan_choices(organisation, request.user),
+        "service": participation.service_choices(organisation, request.user),
+    }
+    for name, queryset in relations.items():
         if f"{name}_id" in data:
             data[name] = related(queryset, data.pop(f"{name}_id"), f"{name}_id")
     return data
@@ -133,7 +136,7 @@ def get_idea(request, pk: int):
 def post_idea(request, slug: str, payload: IdeaIn):
     """Post an idea for the city's plan (or one of its services)."""
     organisation = readable_city(slug)
-    data = _links(payload.dict())
+    data = _links(request, organisation, payload.dict())
     with _renamed():
         idea = services.idea_post(
             actor=request.auth,
@@ -148,7 +151,7 @@ def post_idea(request, slug: str, payload: IdeaIn):
 def patch_idea(request, pk: int, payload: IdeaPatch):
     """The author corrects the idea, until the city has answered it."""
     idea = _readable(request, pk)
-    data = _links(payload.dict(exclude_unset=True))
+    data = _links(request, idea.organisation, payload.dict(exclude_unset=True))
     with _renamed():
         services.idea_edit(actor=request.auth, idea=idea, data=data)
     return _page(request, idea)
@@ -213,7 +216,9 @@ def answer_idea(request, pk: int, payload: AnswerIn):
     idea = _readable(request, pk)
     if not request.user.has_perm("engagement.answer_idea", idea):
         raise PermissionDenied(_("You do not have permission to do this."))
-    action = related(Action.objects.select_related("plan"), payload.action_id, "action_id")
+    action = related(
+        participation.action_choices(idea.organisation), payload.action_id, "action_id"
+    )
     with _renamed():
         services.idea_answer(
             actor=request.auth,

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,6 +65,13 @@ def check_and_record(kind: str, *, user=None, address: str = "") -> None:
     if address and limit.per_address:
         keys.append((_key("ip", address), limit.per_address))
     with transaction.atomic():
+        if keys and connection.vendor == "postgresql":
+            # Under READ COMMITTED, simultaneous requests would all count below the limit:
+            # one lock per key, held until the commit, makes them count one after the other.
+            # (SQLite needs none: its writers already take the database lock up front.)
+            with connection.cursor() as cursor:
+                for key, _allowed in sorted(keys):
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{kind}:{key}"])
         for key, allowed in keys:
             used = RateEvent.objects.filter(kind=kind, key=key, at__gte=since).count()
             if used >= allowed:

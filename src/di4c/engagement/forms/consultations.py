@@ -6,9 +6,9 @@ questions, one response per person, only offered options, required answers) are 
 services', whose errors the views put back on these fields with everything typed kept."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from di4c.core.forms import HoneypotMixin
@@ -96,7 +96,7 @@ class ConsultationForm(forms.Form):
         self.fields["plan"].queryset = plans
         self.fields["objective"].queryset = objectives
         self.fields["service"].queryset = services
-        zone = settings.TIME_ZONE
+        zone = timezone.get_current_timezone_name()  # the city's, set by the page
         for name in ("opens_at", "closes_at"):
             self.fields[name].help_text = _("Date and time in the %(zone)s time zone.") % {
                 "zone": zone

@@ -72,7 +72,7 @@ def idea_page(pk: int, organisation, *, user=None, moderator: bool = False) -> I
             Prefetch(
                 "flags",
                 queryset=Flag.objects.filter(resolved_at__isnull=True)
-                .select_related("comment")
+                .select_related("comment__author")
                 .order_by("created_at"),
                 to_attr="open_flag_list",
             )

@@ -120,8 +120,11 @@ def consultation_close_now(*, actor, consultation: Consultation) -> Consultation
     now = timezone.now()
     if consultation.closes_at <= now:
         raise ValidationError(_("The consultation is already closed."))
-    consultation.closes_at = max(now, consultation.opens_at + timedelta(seconds=1))
-    consultation.save(update_fields=["closes_at", "updated_at"])
+    # A consultation not open yet is closed before it ever opens (the model wants the
+    # opening strictly before the closing).
+    consultation.opens_at = min(consultation.opens_at, now - timedelta(seconds=1))
+    consultation.closes_at = now
+    consultation.save(update_fields=["opens_at", "closes_at", "updated_at"])
     return consultation
 
 

@@ -126,7 +126,8 @@ def content_hide(*, actor, idea: Idea, comment: Comment | None = None, reason: s
     target.full_clean(validate_constraints=False)
     target.save(update_fields=["hidden_reason", "hidden_at", "hidden_by"])
     _resolve_flags(actor=actor, idea=idea, comment=comment, upheld=True)
-    transaction.on_commit(lambda: mail.send_content_hidden(idea=idea, comment=comment))
+    hidden_comment = target if comment is not None else None  # with its reason, as saved
+    transaction.on_commit(lambda: mail.send_content_hidden(idea=idea, comment=hidden_comment))
 
 
 @transaction.atomic

@@ -164,7 +164,13 @@ def response_submit(
     """Store one person's response, after checking the consultation is open, that this person
     has not answered yet (by the consultation's mode), and every answer."""
     with transaction.atomic():
-        consultation = Consultation.objects.select_related("organisation").get(pk=consultation.pk)
+        # Locked: the questionnaire cannot change under a response being stored (the city's
+        # question edits lock the consultation too and refuse once a response exists).
+        consultation = (
+            Consultation.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=consultation.pk)
+        )
         _refuse_unless_open(consultation)
         response = Response(consultation=consultation, mode=consultation.mode)
         invitation = None

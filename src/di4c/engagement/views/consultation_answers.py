@@ -24,6 +24,7 @@ from di4c.engagement.services.responses import already_answered, invitation_for
 from di4c.engagement.views.consultation_common import (
     consultation_facts,
     consultation_for,
+    in_city_time_zone,
     run_service,
 )
 
@@ -65,6 +66,7 @@ def _not_open_message(consultation, state: str) -> str:
     return _("This consultation is a draft: it cannot be answered yet.")
 
 
+@in_city_time_zone
 def answer(request, slug, pk, token=""):
     consultation = consultation_for(request, slug, pk, questions=True)
     facts = consultation_facts(request, consultation)
@@ -162,6 +164,7 @@ def _local(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
+@in_city_time_zone
 def thanks(request, slug, pk):
     consultation = consultation_for(request, slug, pk)
     facts = consultation_facts(request, consultation)

@@ -1,8 +1,11 @@
 """Helpers the consultation pages share: finding the city and the consultation with the
 visitor's permission, and what the pages say about a consultation's state and mode."""
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from di4c.core.forms import add_service_errors
@@ -10,7 +13,9 @@ from di4c.core.services import check_view_perm
 from di4c.engagement import selectors
 from di4c.engagement.models import Consultation, ConsultationMode
 from di4c.engagement.selectors import consultation_pages
+from di4c.meetings.timezones import time_zone_of_country
 from di4c.networks import selectors as network_selectors
+from di4c.networks.models import Organisation
 
 STATE_LABELS = {
     "draft": _("Draft"),
@@ -46,6 +51,9 @@ def consultation_for(request, slug, pk, perm="engagement.view_consultation", *, 
     except Consultation.DoesNotExist:
         raise Http404 from None
     consultation.organisation = organisation
+    # A draft is not found by those who may not see it (a 403 would tell it exists).
+    if not request.user.has_perm("engagement.view_consultation", consultation):
+        raise Http404
     check_view_perm(request, perm, consultation)
     return consultation
 
@@ -73,3 +81,18 @@ def consultation_facts(request, consultation) -> dict:
         "can_see_results": user.has_perm("engagement.view_results", consultation),
         "can_export": user.has_perm("engagement.export_responses", consultation),
     }
+
+
+def in_city_time_zone(view):
+    """Run a consultation page in its city's time zone: the dates typed in its form and shown
+    on it are the city's local times (Messina's 09:00 is Messina's), as in the API."""
+
+    @functools.wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        country = Organisation.objects.filter(slug=slug).values_list("country", flat=True).first()
+        if country is None:
+            raise Http404
+        with timezone.override(time_zone_of_country(str(country))):
+            return view(request, slug, *args, **kwargs)
+
+    return wrapper

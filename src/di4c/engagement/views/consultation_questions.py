@@ -13,7 +13,11 @@ from di4c.engagement import services
 from di4c.engagement.forms.consultations import QuestionForm
 from di4c.engagement.models import Question
 from di4c.engagement.selectors import consultation_pages
-from di4c.engagement.views.consultation_common import consultation_for, run_service
+from di4c.engagement.views.consultation_common import (
+    consultation_for,
+    in_city_time_zone,
+    run_service,
+)
 
 
 def _question(request, slug, pk, question_pk):
@@ -31,6 +35,7 @@ def _back(slug, pk, question_pk=None):
     return response
 
 
+@in_city_time_zone
 @login_required
 def question_new(request, slug, pk):
     consultation = consultation_for(request, slug, pk, "engagement.edit_consultation")
@@ -55,6 +60,7 @@ def question_new(request, slug, pk):
     )
 
 
+@in_city_time_zone
 @login_required
 def question_edit(request, slug, pk, question_pk):
     consultation, question = _question(request, slug, pk, question_pk)

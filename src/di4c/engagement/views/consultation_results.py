@@ -20,6 +20,7 @@ from di4c.engagement.selectors import consultation_pages
 from di4c.engagement.views.consultation_common import (
     consultation_facts,
     consultation_for,
+    in_city_time_zone,
     run_service,
 )
 
@@ -54,6 +55,7 @@ def _chart(result) -> dict | None:
     return None
 
 
+@in_city_time_zone
 def results(request, slug, pk):
     consultation = consultation_for(request, slug, pk, "engagement.view_results")
     facts = consultation_facts(request, consultation)
@@ -79,6 +81,7 @@ def _moderation_state(value) -> str:
     return value if value in Moderation.values else Moderation.PENDING
 
 
+@in_city_time_zone
 @login_required
 def moderation(request, slug, pk):
     consultation = consultation_for(request, slug, pk, "engagement.edit_consultation")
@@ -132,6 +135,7 @@ def _answer_link(slug, pk, token) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+@in_city_time_zone
 @login_required
 def invitations(request, slug, pk):
     consultation = consultation_for(request, slug, pk, "engagement.edit_consultation")
@@ -214,6 +218,7 @@ def _download(response, consultation, extension: str):
     return response
 
 
+@in_city_time_zone
 @login_required
 def export_csv(request, slug, pk):
     consultation = consultation_for(
@@ -227,6 +232,7 @@ def export_csv(request, slug, pk):
     return _download(response, consultation, "csv")
 
 
+@in_city_time_zone
 @login_required
 def export_xlsx(request, slug, pk):
     consultation = consultation_for(

@@ -21,6 +21,7 @@ from di4c.engagement.views.consultation_common import (
     STATE_LABELS,
     consultation_facts,
     consultation_for,
+    in_city_time_zone,
     organisation_of,
     run_service,
 )
@@ -43,6 +44,7 @@ def _rows(page):
     ]
 
 
+@in_city_time_zone
 def consultation_list(request, slug):
     organisation = organisation_of(slug)
     can_create = request.user.has_perm("engagement.change_consultations", organisation)
@@ -90,6 +92,7 @@ def _form(organisation, data=None, initial=None) -> ConsultationForm:
     )
 
 
+@in_city_time_zone
 @login_required
 def consultation_new(request, slug):
     organisation = organisation_of(slug)
@@ -118,6 +121,7 @@ def consultation_new(request, slug):
     )
 
 
+@in_city_time_zone
 @login_required
 def consultation_edit(request, slug, pk):
     consultation = consultation_for(request, slug, pk, "engagement.edit_consultation")
@@ -146,6 +150,7 @@ def consultation_edit(request, slug, pk):
     )
 
 
+@in_city_time_zone
 def consultation_detail(request, slug, pk):
     consultation = consultation_for(request, slug, pk, questions=True)
     facts = consultation_facts(request, consultation)
