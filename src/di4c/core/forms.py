@@ -69,6 +69,16 @@ class TranslatedFieldsMixin:
         return result
 
 
+def run_service(form: forms.BaseForm, call):
+    """Call a service for a valid form: its result, or None with its ValidationError shown on
+    the form (each message on its field), so that the page shows the form again as typed."""
+    try:
+        return call()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ValidationError on the form fields it names (or above the form)."""
     if not hasattr(error, "error_dict"):

@@ -5,7 +5,6 @@ from di4c.engagement.selectors.consultations import (
     consultation_with_questions,
     consultations_of,
     open_consultations,
-    responses_for_export,
     text_answers_to_moderate,
 )
 from di4c.engagement.selectors.feedback import rating_comments, rating_summary
@@ -35,7 +34,6 @@ __all__ = [
     "quadrant",
     "rating_comments",
     "rating_summary",
-    "responses_for_export",
     "sector_counts",
     "stakeholders_of",
     "status_counts",

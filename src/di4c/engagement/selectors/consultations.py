@@ -183,21 +183,3 @@ def text_answers_to_moderate(consultation: Consultation, *, state: str = Moderat
         .select_related("question")
         .order_by("pk")
     )
-
-
-def responses_for_export(consultation: Consultation):
-    """Responses with their answers, in chunks: one row per response in the export. The
-    respondent's account, link or browser is never part of it."""
-    return (
-        Response.objects.filter(consultation=consultation)
-        .only("pk", "submitted_at", "mode", "consultation_id")
-        .prefetch_related(
-            Prefetch(
-                "answers",
-                queryset=Answer.objects.select_related("option").order_by(
-                    "question_id", "rank", "option__position", "pk"
-                ),
-            )
-        )
-        .order_by("pk")
-    )

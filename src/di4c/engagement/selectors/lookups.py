@@ -7,7 +7,6 @@ asking a permission costs no further query; None when nothing has that id.
 from django.db.models import Count, Prefetch, QuerySet
 
 from di4c.engagement.models import Answer, Comment, Consultation, Flag, Idea, Option, Question
-from di4c.engagement.models import Response as ConsultationResponse
 from di4c.networks.models import Organisation
 from di4c.services.models import PublicService
 
@@ -66,13 +65,6 @@ def answer_of(consultation: Consultation, pk: int) -> Answer | None:
         .filter(question__consultation=consultation, pk=pk)
         .first()
     )
-
-
-def has_answered(consultation: Consultation, user) -> bool:
-    """Whether this account has a response to the consultation (whatever its mode)."""
-    if user is None or not user.is_authenticated:
-        return False
-    return ConsultationResponse.objects.filter(consultation=consultation, user=user).exists()
 
 
 def open_consultations_counted(queryset: QuerySet[Consultation]) -> QuerySet[Consultation]:

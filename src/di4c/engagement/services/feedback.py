@@ -14,10 +14,14 @@ from di4c.engagement.models import ServiceRating
 from di4c.services.models import PublicService
 
 
-def service_accepts_feedback(service: PublicService) -> bool:
-    """A service is rated by the public once its city has published its catalogue's index."""
-    publication = getattr(service.organisation, "index_publication", None)
+def city_accepts_feedback(organisation) -> bool:
+    """A city's services are rated by the public once it has published its services index."""
+    publication = getattr(organisation, "index_publication", None)
     return bool(publication and publication.is_public)
+
+
+def service_accepts_feedback(service: PublicService) -> bool:
+    return city_accepts_feedback(service.organisation)
 
 
 def satisfaction_of(service: PublicService) -> Decimal | None:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from di4c.core.forms import run_service
 from di4c.core.ratelimit import client_address
 from di4c.engagement import services
 from di4c.engagement.forms.consultations import AnswerForm
@@ -25,7 +26,6 @@ from di4c.engagement.views.consultation_common import (
     consultation_facts,
     consultation_for,
     in_city_time_zone,
-    run_service,
 )
 
 COOKIE_SALT = "di4c.consultation"

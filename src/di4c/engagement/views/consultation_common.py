@@ -3,12 +3,10 @@ visitor's permission, and what the pages say about a consultation's state and mo
 
 import functools
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from di4c.core.forms import add_service_errors
 from di4c.core.services import check_view_perm
 from di4c.engagement import selectors
 from di4c.engagement.models import Consultation, ConsultationMode
@@ -56,15 +54,6 @@ def consultation_for(request, slug, pk, perm="engagement.view_consultation", *, 
         raise Http404
     check_view_perm(request, perm, consultation)
     return consultation
-
-
-def run_service(form, call):
-    """The service's result, or None with its ValidationError shown on the form's fields."""
-    try:
-        return call()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
 
 
 def consultation_facts(request, consultation) -> dict:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from di4c.core.forms import run_service
 from di4c.engagement import services
 from di4c.engagement.forms.consultations import QuestionForm
 from di4c.engagement.models import Question
@@ -16,7 +17,6 @@ from di4c.engagement.selectors import consultation_pages
 from di4c.engagement.views.consultation_common import (
     consultation_for,
     in_city_time_zone,
-    run_service,
 )
 
 

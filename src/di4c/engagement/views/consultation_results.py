@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from di4c.core.forms import run_service
 from di4c.engagement import exports, mail, selectors, services
 from di4c.engagement.forms.consultations import SCALE_CHOICES, InvitationForm
 from di4c.engagement.models import Answer, ConsultationMode, Moderation, QuestionKind
@@ -21,7 +22,6 @@ from di4c.engagement.views.consultation_common import (
     consultation_facts,
     consultation_for,
     in_city_time_zone,
-    run_service,
 )
 
 PER_PAGE = 50

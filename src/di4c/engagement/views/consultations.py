@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from di4c.core.forms import run_service
 from di4c.core.markdown import render_markdown
 from di4c.core.services import check_view_perm
 from di4c.engagement import selectors, services
@@ -23,7 +24,6 @@ from di4c.engagement.views.consultation_common import (
     consultation_for,
     in_city_time_zone,
     organisation_of,
-    run_service,
 )
 
 PER_PAGE = 50

@@ -13,21 +13,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from di4c.core.forms import run_service
 from di4c.core.ratelimit import client_address
 from di4c.core.services import check_view_perm
 from di4c.engagement import selectors, services
 from di4c.engagement.forms.feedback import RatingForm, rating_label
 from di4c.engagement.selectors import participation
-from di4c.engagement.services.feedback import service_accepts_feedback
-from di4c.engagement.views.ideas import organisation_of, register_url, run_service
+from di4c.engagement.services.feedback import city_accepts_feedback, service_accepts_feedback
+from di4c.engagement.views.ideas import organisation_of, register_url
 
 COMMENTS_PER_PAGE = 50
 SERVICES_PER_PAGE = 100
-
-
-def _index_is_public(organisation) -> bool:
-    publication = getattr(organisation, "index_publication", None)
-    return bool(publication and publication.is_public)
 
 
 def _service(request, slug, pk):
@@ -49,7 +45,7 @@ def feedback_services(request, slug):
     """The city's services, each with a link to rate it (once the city published its index)."""
     organisation = organisation_of(slug)
     city_view = request.user.has_perm("engagement.moderate", organisation)
-    accepts = _index_is_public(organisation)
+    accepts = city_accepts_feedback(organisation)
     if not accepts and not city_view:
         raise Http404
     page = Paginator(participation.services_for_feedback(organisation), SERVICES_PER_PAGE)

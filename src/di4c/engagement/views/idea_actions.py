@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from di4c.core.forms import run_service
 from di4c.core.ratelimit import client_address
 from di4c.core.services import check_view_perm
 from di4c.engagement import selectors, services
@@ -24,7 +25,6 @@ from di4c.engagement.views.ideas import (
     organisation_of,
     render_idea,
     report_form,
-    run_service,
     visible_idea,
 )
 

@@ -4,14 +4,14 @@ idea page are in `idea_actions.py`. Thin: parse, call a service or selector, ren
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from di4c.core.forms import add_service_errors
+from di4c.core.forms import run_service
 from di4c.core.markdown import render_markdown
 from di4c.core.ratelimit import client_address
 from di4c.core.services import check_view_perm
@@ -26,13 +26,9 @@ from di4c.engagement.forms.ideas import (
 )
 from di4c.engagement.models import Idea, IdeaStatus
 from di4c.engagement.selectors import participation
-from di4c.networks import selectors as network_selectors
+from di4c.engagement.views.consultation_common import organisation_of
 
 PER_PAGE = 25
-
-
-def organisation_of(slug):
-    return network_selectors.organisation_detail(slug)
 
 
 def is_moderator(request, organisation) -> bool:
@@ -56,15 +52,6 @@ def visible_idea(request, organisation, pk) -> tuple[Idea, bool]:
     except Idea.DoesNotExist:
         raise Http404 from None
     return idea, moderator
-
-
-def run_service(form, call):
-    """The service's result, or None with its ValidationError shown on the form's fields."""
-    try:
-        return call()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
 
 
 def report_form(comment_pk=None, data=None) -> FlagForm:

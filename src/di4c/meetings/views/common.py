@@ -1,10 +1,8 @@
 """Helpers the meetings pages share."""
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from di4c.core.forms import add_service_errors
 from di4c.core.services import check_view_perm
 from di4c.meetings import selectors
 from di4c.meetings.models import Meeting
@@ -29,15 +27,6 @@ def detailed_meeting(request, pk: int) -> Meeting:
         raise SignInFirst
     check_view_perm(request, "meetings.view_meeting", meeting)
     return meeting
-
-
-def run_service(form, call):
-    """Call the service for a valid form: its result, or None with its error on the form."""
-    try:
-        return call()
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None
 
 
 def meeting_permissions(request, meeting) -> dict:

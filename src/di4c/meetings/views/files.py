@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from di4c.core.forms import run_service
 from di4c.core.services import check_view_perm
 from di4c.meetings import services
 from di4c.meetings.forms import DocumentForm, DocumentVersionForm, PhotoForm
 from di4c.meetings.models import DocumentVersion, Photo, WorkingDocument
 from di4c.meetings.uploads import upload_limit_text
-from di4c.meetings.views.common import readable_meeting, run_service
+from di4c.meetings.views.common import readable_meeting
 
 
 def _limit_note() -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from di4c.core.forms import run_service
 from di4c.core.markdown import render_markdown
 from di4c.meetings import calendar, selectors, services
 from di4c.meetings.forms import CancelForm, MeetingForm
@@ -21,7 +22,6 @@ from di4c.meetings.views.common import (
     detailed_meeting,
     meeting_permissions,
     readable_meeting,
-    run_service,
 )
 from di4c.networks.models import Network, Organisation
 

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from di4c.core.forms import run_service
 from di4c.meetings import selectors, services
 from di4c.meetings.forms import (
     AgendaItemForm,
@@ -21,7 +22,7 @@ from di4c.meetings.forms import (
     TaskStatusForm,
 )
 from di4c.meetings.models import AgendaItem, CalendarFeed, Decision, FollowUpTask, TaskStatus
-from di4c.meetings.views.common import readable_meeting, run_service
+from di4c.meetings.views.common import readable_meeting
 
 User = get_user_model()
 UPCOMING_SHOWN = 20
