@@ -413,7 +413,8 @@ def test_ratings_feed_the_satisfaction_figure(
     rated = post(client, url, citizen, rating=5, comment="Rapid")
     assert rated.status_code == 201, rated.content
     assert rated.json()["satisfaction"] == 100.0 and rated.json()["comment_published"] is False
-    assert post(client, url, token_for("local-group"), rating=2).json()["satisfaction"] == 50.0
+    # Average 3.5 out of 5: (3.5 - 1) / 4 = 62.5 %.
+    assert post(client, url, token_for("local-group"), rating=2).json()["satisfaction"] == 62.5
     again = post(client, url, citizen, rating=4, comment="Rapid")  # replaces the first
     assert again.json()["satisfaction"] == 50.0
     assert ServiceRating.objects.filter(service=service).count() == 2

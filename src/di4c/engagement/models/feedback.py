@@ -1,7 +1,7 @@
 """Service feedback: people rate a published service 1–5, with an optional comment.
 
-The share of ratings of 4 or 5 (the usual "customer satisfaction" measure) becomes the
-service's satisfaction figure in the catalogue, recomputed on every rating.
+The average rating becomes the service's satisfaction figure in the catalogue, as a percentage
+of the scale (1 out of 5 is 0 %, 5 out of 5 is 100 %), recomputed on every rating.
 """
 
 from django.conf import settings

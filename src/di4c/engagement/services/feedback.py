@@ -1,11 +1,12 @@
 """Service feedback: a rating 1–5 per person and service (a second rating replaces the first),
-which recomputes the service's satisfaction figure: the share of ratings of 4 or 5."""
+whose average recomputes the service's satisfaction figure, a percentage of the scale: an
+average of 1 is 0 %, 5 is 100 % (so 3.67 out of 5 is 66.67 %)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from di4c.core.ratelimit import check_and_record
@@ -26,11 +27,12 @@ def service_accepts_feedback(service: PublicService) -> bool:
 
 def satisfaction_of(service: PublicService) -> Decimal | None:
     counts = ServiceRating.objects.filter(service=service).aggregate(
-        total=Count("pk"), satisfied=Count("pk", filter=Q(rating__gte=4))
+        total=Count("pk"), points=Sum("rating")
     )
     if not counts["total"]:
         return None
-    share = Decimal(100 * counts["satisfied"]) / Decimal(counts["total"])
+    # (average - 1) / 4, in percent, computed exactly on the integer sums.
+    share = Decimal(100 * (counts["points"] - counts["total"])) / Decimal(4 * counts["total"])
     return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
