@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from di4c.core.i18n import validate_single_line
 
@@ -24,7 +25,7 @@ REASON_MAX = 2000
 class IdeaStatus(models.TextChoices):
     NEW = "new", _("New")
     UNDER_REVIEW = "under_review", _("Under review")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("idea status", "Accepted")
     ALREADY_PLANNED = "already_planned", _("Already planned")
     NOT_RETAINED = "not_retained", _("Not retained")
 
@@ -34,7 +35,7 @@ class FlagReason(models.TextChoices):
     OFFENSIVE = "offensive", _("Offensive or hateful")
     PERSONAL_DATA = "personal_data", _("Reveals someone's personal data")
     OFF_TOPIC = "off_topic", _("Off topic")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("report reason", "Other")
 
 
 class Moderated(models.Model):

@@ -6,6 +6,7 @@ import functools
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from di4c.core.services import check_view_perm
 from di4c.engagement import selectors
@@ -19,7 +20,7 @@ STATE_LABELS = {
     "draft": _("Draft"),
     "scheduled": _("Scheduled"),
     "open": _("Open"),
-    "closed": _("Closed"),
+    "closed": pgettext_lazy("consultation state", "Closed"),
 }
 # How "one response per person" is enforced, as the results page says it.
 RULE_LABELS = {
