@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from di4c.core.i18n import validate_single_line
+from di4c.engagement.models.tied import TiedToCityPlan
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -57,21 +58,7 @@ class Moderation(models.TextChoices):
     HIDDEN = "hidden", _("Hidden")
 
 
-class Consultation(models.Model):
-    organisation = models.ForeignKey(
-        "networks.Organisation",
-        on_delete=models.CASCADE,
-        related_name="consultations",
-        verbose_name=_("city"),
-    )
-    plan = models.ForeignKey(
-        "plans.Plan",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="consultations",
-        verbose_name=_("action plan"),
-    )
+class Consultation(TiedToCityPlan):
     objective = models.ForeignKey(
         "plans.Objective",
         on_delete=models.SET_NULL,
@@ -79,14 +66,6 @@ class Consultation(models.Model):
         blank=True,
         related_name="consultations",
         verbose_name=_("objective"),
-    )
-    service = models.ForeignKey(
-        "services.PublicService",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="consultations",
-        verbose_name=_("public service"),
     )
     title = models.CharField(_("title"), max_length=TITLE_MAX, validators=[validate_single_line])
     description = models.TextField(
@@ -138,13 +117,9 @@ class Consultation(models.Model):
             raise ValidationError(
                 {"closes_at": _("The closing date must come after the opening date.")}
             )
-        city_id = self.organisation_id
-        if self.plan_id and self.plan.organisation_id != city_id:
-            raise ValidationError({"plan": _("Choose a plan of this city.")})
-        if self.objective_id and self.objective.plan.organisation_id != city_id:
+        self.check_same_city()
+        if self.objective_id and self.objective.plan.organisation_id != self.organisation_id:
             raise ValidationError({"objective": _("Choose an objective of this city's plan.")})
-        if self.service_id and self.service.organisation_id != city_id:
-            raise ValidationError({"service": _("Choose a service of this city.")})
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from di4c.core.i18n import validate_single_line
+from di4c.engagement.models.tied import TiedToCityPlan
 
 IDEA_TITLE_MAX = 150
 IDEA_BODY_MAX = 4000
@@ -57,29 +58,7 @@ class Moderated(models.Model):
         return self.hidden_at is not None
 
 
-class Idea(Moderated):
-    organisation = models.ForeignKey(
-        "networks.Organisation",
-        on_delete=models.CASCADE,
-        related_name="ideas",
-        verbose_name=_("city"),
-    )
-    plan = models.ForeignKey(
-        "plans.Plan",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="ideas",
-        verbose_name=_("action plan"),
-    )
-    service = models.ForeignKey(
-        "services.PublicService",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="ideas",
-        verbose_name=_("public service"),
-    )
+class Idea(TiedToCityPlan, Moderated):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="ideas"
     )
@@ -140,12 +119,8 @@ class Idea(Moderated):
         return reverse("engagement:idea", args=[self.organisation.slug, self.pk])
 
     def clean(self):
-        city_id = self.organisation_id
-        if self.plan_id and self.plan.organisation_id != city_id:
-            raise ValidationError({"plan": _("Choose a plan of this city.")})
-        if self.service_id and self.service.organisation_id != city_id:
-            raise ValidationError({"service": _("Choose a service of this city.")})
-        if self.action_id and self.action.plan.organisation_id != city_id:
+        self.check_same_city()
+        if self.action_id and self.action.plan.organisation_id != self.organisation_id:
             raise ValidationError({"action": _("Choose an action of this city's plan.")})
         if self.status == IdeaStatus.ACCEPTED and not self.action_id:
             raise ValidationError(
