@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "di4c.plans",
     "di4c.meetings",
     "di4c.engagement",
+    "di4c.capacity",
     "di4c.api",
 ]
 

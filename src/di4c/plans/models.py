@@ -154,14 +154,22 @@ class PlanSnapshot(models.Model):
 
 
 class CreatedFromGap(models.Model):
-    """The closed loop: the maturity indicator or the service an objective or action was
-    created from (services.objective_from_gap, action_from_gap, action_from_service)."""
+    """The closed loop: the maturity indicator, the service or the staff competence an
+    objective or action was created from (services.objective_from_gap, action_from_gap,
+    action_from_service, action_from_training_need)."""
 
     source_indicator = models.ForeignKey(
         "maturity.Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     source_service = models.ForeignKey(
         "services.PublicService",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_competence = models.ForeignKey(
+        "capacity.Competence",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -515,6 +523,7 @@ class Binding(models.TextChoices):
     SERVICES_ONLINE = "services_online", _("Share of services online (level 3 or more)")
     SERVICES_UPTAKE = "services_uptake", _("Uptake: share of requests made online")
     SERVICE_UPTAKE = "service_uptake", _("Online share of one service's requests")
+    CAPACITY_AT_TARGET = "capacity_at_target", _("Staff skills: share at or above target")
 
 
 class ResultIndicator(models.Model):
@@ -584,6 +593,7 @@ class MeasurementSource(models.TextChoices):
     MANUAL = "manual", _("Entered by hand")
     MATURITY = "maturity", _("Maturity assessment")
     SERVICES = "services", _("Services figures")
+    CAPACITY = "capacity", _("Staff self-assessment")
 
 
 class Measurement(models.Model):

@@ -128,6 +128,13 @@ def _bound_values(indicator: ResultIndicator) -> list[tuple[str, dt.date, Decima
             if value is not None:
                 values.append((f"year:{year.year}", dt.date(year.year, 12, 31), value))
         return values
+    if binding == Binding.CAPACITY_AT_TARGET:
+        from di4c.capacity.selectors import at_target_series
+
+        return [
+            (f"round:{round_.pk}", round_.closes_on, share)
+            for round_, share in at_target_series(organisation)
+        ]
     if binding == Binding.SERVICE_UPTAKE and indicator.service_id:
         rows = ServiceYear.objects.filter(
             service_id=indicator.service_id,
@@ -156,11 +163,12 @@ def indicator_sync(indicator: ResultIndicator) -> int:
     if indicator.binding == Binding.SERVICE_UPTAKE and not indicator.service_id:
         # Its service was removed from the catalogue: the series stays as it was measured.
         return 0
-    source = (
-        MeasurementSource.MATURITY
-        if indicator.binding in (Binding.MATURITY_OVERALL, Binding.MATURITY_DIMENSION)
-        else MeasurementSource.SERVICES
-    )
+    if indicator.binding in (Binding.MATURITY_OVERALL, Binding.MATURITY_DIMENSION):
+        source = MeasurementSource.MATURITY
+    elif indicator.binding == Binding.CAPACITY_AT_TARGET:
+        source = MeasurementSource.CAPACITY
+    else:
+        source = MeasurementSource.SERVICES
     stored = {m.source_ref: m for m in automatic}
     wanted = _bound_values(indicator)
     added, changed = [], []
@@ -188,10 +196,10 @@ def indicator_sync(indicator: ResultIndicator) -> int:
 
 
 def indicators_sync_for_organisation(
-    organisation, *, maturity: bool = False, services: bool = False
+    organisation, *, maturity: bool = False, services: bool = False, capacity: bool = False
 ) -> int:
-    """Called by the maturity and services apps when a city's figures change."""
-    bindings = []
+    """Called by the maturity, services and capacity apps when a city's figures change."""
+    bindings = [Binding.CAPACITY_AT_TARGET] if capacity else []
     if maturity:
         bindings += [Binding.MATURITY_OVERALL, Binding.MATURITY_DIMENSION]
     if services:
@@ -382,3 +390,79 @@ def baseline_from_series(indicator: ResultIndicator) -> None:
         indicator.baseline_value = first.value
         indicator.baseline_on = first.measured_on
         indicator.save(update_fields=["baseline_value", "baseline_on"])
+
+
+# --- from a training need (capacity app) -------------------------------------------------------
+
+
+def _skills_objective(actor, plan: Plan) -> Objective:
+    """The plan's objective on staff skills, with an indicator fed by each self-assessment
+    round; created when the plan has none yet."""
+    existing = Objective.objects.filter(
+        plan=plan, indicators__binding=Binding.CAPACITY_AT_TARGET
+    ).first()
+    if existing is not None:
+        return existing
+    objective = objective_save(
+        actor=actor,
+        plan=plan,
+        data={
+            "title": _("Raise the digital skills of the city's staff"),
+            "problem": _(
+                "The staff self-assessment shows people below the level their role needs."
+            ),
+        },
+    )
+    indicator = indicator_save(
+        actor=actor,
+        objective=objective,
+        data={
+            "name": _("Staff self-ratings at or above their role's target"),
+            "unit": "%",
+            "target_value": Decimal(80),
+            "data_source": _("di4c staff digital-skills self-assessment"),
+            "frequency": "yearly",
+            "binding": Binding.CAPACITY_AT_TARGET,
+        },
+    )
+    baseline_from_series(indicator)
+    return objective
+
+
+@transaction.atomic
+def action_from_training_need(*, actor, plan: Plan, need, round_) -> Action:
+    """One click: a training action for a need found by a self-assessment round (a
+    department group and a competence), under the plan's staff-skills objective."""
+    require_perm(actor, "plans.edit_plan", plan)
+    if round_.organisation_id != plan.organisation_id:
+        raise ValidationError(_("The self-assessment round is of another city."))
+    competence, stats = need.competence, need.stats
+    with translation.override(plan.language):
+        objective = _skills_objective(actor, plan)
+        action = action_save(
+            actor=actor,
+            plan=plan,
+            data={
+                "objective": objective,
+                "title": (
+                    _("Training: %(competence)s (%(group)s)")
+                    % {"competence": competence.display_name, "group": need.group.label}
+                )[:300],
+                "description": _(
+                    "%(below)s of %(rated)s people are below their role's target in "
+                    "%(code)s; average level %(level)s against a target of %(target)s "
+                    "(%(round)s)."
+                )
+                % {
+                    "below": stats.below,
+                    "rated": stats.rated,
+                    "code": competence.code,
+                    "level": stats.mean_level,
+                    "target": stats.mean_target,
+                    "round": round_.title,
+                },
+            },
+        )
+    action.source_competence = competence
+    action.save(update_fields=["source_competence"])
+    return action
