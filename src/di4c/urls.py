@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("di4c.plans.urls")),
     path("", include("di4c.meetings.urls")),
     path("", include("di4c.engagement.urls")),
+    path("", include("di4c.capacity.urls")),
     path("", include("di4c.networks.urls")),
 ]
 
