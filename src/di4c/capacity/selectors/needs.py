@@ -131,6 +131,8 @@ def compare_rounds(before: Round, after: Round) -> Comparison:
         if shown_as == OTHER:
             group.members.append(names.get(key, "?"))
     ordered = sorted(groups.values(), key=lambda g: (g.key == OTHER, g.label.lower()))
+    for group in ordered:
+        group.members.sort(key=str.lower)
     ordered.append(Group(ALL, _("All departments"), sum(pair[1] for pair in sizes.values())))
     targets = targets_of(before.organisation, before.framework)
     stats = [defaultdict(Stats), defaultdict(Stats)]
