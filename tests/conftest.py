@@ -20,9 +20,10 @@ DI4C_CURRENT_PARTNERS = {
 
 @pytest.fixture
 def demo(db):
-    """The DI4C demo network, as `di4c demo` loads it, less the action plans, the meetings and
-    the stakeholder map (`demo_plans`, `demo_meetings` and `demo_stakeholders` add them)."""
-    load_demo(DEMO_PASSWORD, plans=False, meetings=False, engagement=False)
+    """The DI4C demo network, as `di4c demo` loads it, less the action plans, the meetings,
+    the stakeholder map and the staff skills (`demo_plans`, `demo_meetings` and
+    `demo_stakeholders` add the first three; tests/capacity/test_demo.py loads the last)."""
+    load_demo(DEMO_PASSWORD, plans=False, meetings=False, engagement=False, capacity=False)
     return Network.objects.get(slug="di4c")
 
 
