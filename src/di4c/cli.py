@@ -65,9 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     scale.add_argument("--networks", type=int, default=30)
     scale.add_argument("--organisations", type=int, default=300)
     scale.add_argument("--users", type=int, default=5000)
-    frameworks = commands.add_parser("frameworks", help="check or load maturity frameworks")
+    frameworks = commands.add_parser(
+        "frameworks", help="check or load maturity frameworks (--skills: skills frameworks)"
+    )
     frameworks.add_argument("action", choices=["check", "load"])
     frameworks.add_argument("files", nargs="*")
+    frameworks.add_argument(
+        "--skills", action="store_true", help="the staff digital-skills frameworks"
+    )
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
 
@@ -85,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         if options.action == "load":
             _manage("migrate", "--noinput", verbosity=0)
         try:
-            _manage("frameworks", options.action, *options.files)
+            command = "skills_frameworks" if options.skills else "frameworks"
+            _manage(command, options.action, *options.files)
         except CommandError as error:
             print(error, file=sys.stderr)
             return 1

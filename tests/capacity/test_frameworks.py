@@ -105,3 +105,16 @@ def test_a_bad_file_reports_every_problem_with_its_place():
     assert "level 9 must be a whole number from 1 to 8" in text
     assert "level 0 must be a whole number from 1 to 8" in text
     assert all(message.startswith("line ") for message in messages if "levels" in message)
+
+
+def test_the_command_checks_files_and_lists_every_problem(tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("skills_frameworks", "check")
+    assert "di4c-skills v1, 8 areas, 30 competences, 4 roles" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SMALL, encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing was installed"):
+        call_command("skills_frameworks", "load", str(bad))
+    assert "duplicate competence code" in capsys.readouterr().err
+    assert not SkillsFramework.objects.filter(code="tiny").exists()

@@ -7,6 +7,14 @@ from di4c.maturity.frameworks import FrameworkFileError, builtin_files, check_te
 
 class Command(BaseCommand):
     help = "Check or install maturity framework files (YAML)."
+    # The capacity app's skills frameworks reuse this command with their own functions.
+    check_text = staticmethod(check_text)
+    load_text = staticmethod(load_text)
+    builtin_files = staticmethod(builtin_files)
+
+    def describe(self, clean: dict) -> str:
+        count = sum(len(d["indicators"]) for d in clean["dimensions"])
+        return f"{len(clean['dimensions'])} dimensions, {count} indicators"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -16,20 +24,18 @@ class Command(BaseCommand):
         load.add_argument("files", nargs="*", help="default: the frameworks di4c ships")
 
     def handle(self, *args, action, files, **options):
-        paths = [Path(name) for name in files] or builtin_files()
+        paths = [Path(name) for name in files] or self.builtin_files()
         failed = False
         for path in paths:
             try:
                 text = path.read_text(encoding="utf-8")
                 if action == "check":
-                    clean = check_text(text)
-                    count = sum(len(d["indicators"]) for d in clean["dimensions"])
+                    clean = self.check_text(text)
                     self.stdout.write(
-                        f"{path}: OK ({clean['code']} v{clean['version']}, "
-                        f"{len(clean['dimensions'])} dimensions, {count} indicators)"
+                        f"{path}: OK ({clean['code']} v{clean['version']}, {self.describe(clean)})"
                     )
                 else:
-                    framework, created = load_text(text)
+                    framework, created = self.load_text(text)
                     state = "installed" if created else "already installed"
                     self.stdout.write(f"{path}: {framework.code} v{framework.version} {state}")
             except FileNotFoundError:
