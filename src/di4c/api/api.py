@@ -2,6 +2,9 @@ from ninja import NinjaAPI
 
 from di4c.api import errors
 from di4c.api.accounts import router as accounts_router
+from di4c.api.capacity import router as capacity_router
+from di4c.api.capacity_rounds import router as capacity_rounds_router
+from di4c.api.capacity_trainings import router as capacity_trainings_router
 from di4c.api.consultations import router as consultations_router
 from di4c.api.engagement import router as engagement_router
 from di4c.api.ideas import router as ideas_router
@@ -45,3 +48,6 @@ api.add_router("/", meetings_router)
 api.add_router("/", engagement_router)
 api.add_router("/", consultations_router)
 api.add_router("/", ideas_router)
+api.add_router("/", capacity_router)
+api.add_router("/", capacity_rounds_router)
+api.add_router("/", capacity_trainings_router)
