@@ -314,3 +314,15 @@ def test_the_round_freezes_what_was_asked_once_answered(open_round, demo_user, f
             round_=open_round,
             data={"title": "Renamed"},
         )
+
+
+def test_department_names_and_role_codes_are_unique_in_a_city(city_setup, demo_user):
+    editor = demo_user("botosani-editor")
+    with pytest.raises(ValidationError) as caught:
+        services.department_save(actor=editor, organisation=city_setup, data={"name": "taxes"})
+    assert "already has a department of this name" in errors_of(caught)["name"][0]
+    with pytest.raises(ValidationError) as caught:
+        services.role_save(
+            actor=editor, organisation=city_setup, data={"code": "it", "name": "Other IT"}
+        )
+    assert "already has a role with this code" in errors_of(caught)["code"][0]

@@ -62,19 +62,23 @@ def load_demo(
     plans: bool = True,
     meetings: bool = True,
     engagement: bool = True,
+    capacity: bool = True,
 ) -> tuple[list[DemoAccount], dict[str, int]]:
-    """`plans=False` / `meetings=False` / `engagement=False` leave out the action plans / the
-    meetings / the stakeholder map and citizens' participation (tests that do not need them run
-    faster); participation is tied to Botoșani's plan, so it is left out with the plans too."""
+    """`plans=False` / `meetings=False` / `engagement=False` / `capacity=False` leave out the
+    action plans / the meetings / the stakeholder map and citizens' participation / the staff
+    skills rounds and trainings (tests that do not need them run faster); participation is tied
+    to Botoșani's plan, so it is left out with the plans too."""
     # Services mail people after the commit (the city's answer to an idea, a hidden idea): the
     # demo's fictional people get nothing, whatever mail server is configured.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        return _load_demo(password, plans=plans, meetings=meetings, engagement=engagement)
+        return _load_demo(
+            password, plans=plans, meetings=meetings, engagement=engagement, capacity=capacity
+        )
 
 
 @transaction.atomic
 def _load_demo(
-    password: str | None, *, plans: bool, meetings: bool, engagement: bool
+    password: str | None, *, plans: bool, meetings: bool, engagement: bool, capacity: bool
 ) -> tuple[list[DemoAccount], dict[str, int]]:
     data = demo_data()
     password = password or demo_password()
@@ -191,6 +195,11 @@ def _load_demo(
     )
     created["users"] += participation.get("users", 0)
     created.update({name: participation.get(name, 0) for name in PARTICIPATION_COUNTS})
+    # Capacity last: with the plans, Botoșani's top training need becomes an action of its plan.
+    from di4c.capacity.demo import CAPACITY_COUNTS, load_demo_capacity
+
+    skills = load_demo_capacity(plan_action=plans) if capacity else {}
+    created.update({name: skills.get(name, 0) for name in CAPACITY_COUNTS})
     return accounts, created
 
 

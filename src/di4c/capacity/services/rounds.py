@@ -45,6 +45,15 @@ def round_competences(round_: Round) -> list[Competence]:
     return list(competences.select_related("area").order_by("position"))
 
 
+def _competence_codes(round_: Round) -> dict[str, int]:
+    """{code: id} of the competences a round asks about (what a submission is checked with)."""
+    competences = Competence.objects.filter(framework_id=round_.framework_id)
+    area_ids = [area.pk for area in round_.areas.all()]
+    if area_ids:
+        competences = competences.filter(area_id__in=area_ids)
+    return dict(competences.order_by("position").values_list("code", "pk"))
+
+
 def _has_answers(round_: Round) -> bool:
     return RespondentTally.objects.filter(round=round_).exists()
 
@@ -153,9 +162,8 @@ def link_for(token: str) -> RoundLink | None:
     )
 
 
-def _checked_levels(competences: list[Competence], levels: Mapping) -> dict[int, int]:
+def _checked_levels(by_code: dict[str, int], levels: Mapping) -> dict[int, int]:
     """{competence id: level}, or a ValidationError naming each competence that is wrong."""
-    by_code = {c.code: c for c in competences}
     errors: dict[str, list[str]] = {}
     unknown = sorted(str(code) for code in levels if str(code) not in by_code)
     if unknown:
@@ -163,7 +171,7 @@ def _checked_levels(competences: list[Competence], levels: Mapping) -> dict[int,
             _("Not a competence of this round: %(codes)s.") % {"codes": ", ".join(unknown)}
         ]
     checked = {}
-    for code, competence in by_code.items():
+    for code, competence_id in by_code.items():
         value = levels.get(code)
         if value is None or value == "":
             errors[code] = [_("Choose the level that describes you best.")]
@@ -180,7 +188,7 @@ def _checked_levels(competences: list[Competence], levels: Mapping) -> dict[int,
                 _("Level %(level)s is outside the scale: choose from 1 to 8.") % {"level": level}
             ]
             continue
-        checked[competence.pk] = level
+        checked[competence_id] = level
     if errors:
         raise ValidationError(errors)
     return checked
@@ -232,7 +240,7 @@ def self_assessment_submit(
     if role is None or role.organisation_id != organisation.pk:
         errors["role"] = [_("Choose your role from the list.")]
     try:
-        checked = _checked_levels(round_competences(round_), levels)
+        checked = _checked_levels(_competence_codes(round_), levels)
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
@@ -262,5 +270,9 @@ def _count(round_: Round, department: Department, role: StaffRole, levels: dict[
         [LevelTally(**group, competence_id=c, level=lvl) for c, lvl in levels.items()],
         ignore_conflicts=True,
     )
-    cells = reduce(or_, (Q(competence_id=c, level=lvl) for c, lvl in levels.items()))
+    by_level: dict[int, list[int]] = {}
+    for competence_id, level in levels.items():
+        by_level.setdefault(level, []).append(competence_id)
+    # One clause per level (at most eight), not one per competence.
+    cells = reduce(or_, (Q(level=lvl, competence_id__in=ids) for lvl, ids in by_level.items()))
     LevelTally.objects.filter(**group).filter(cells).update(count=F("count") + 1)

@@ -32,6 +32,9 @@ def department_save(
     _same_city(department, organisation, "department")
     department = department or Department(organisation=organisation)
     assign_fields(department, data, ("name", "staff_count"))
+    taken = Department.objects.filter(organisation=organisation, name__iexact=department.name)
+    if taken.exclude(pk=department.pk).exists():
+        raise ValidationError({"name": _("The city already has a department of this name.")})
     validated_save(department, actor=actor)
     return department
 
@@ -52,6 +55,8 @@ def role_save(*, actor, organisation, data: Mapping, role: StaffRole | None = No
     _same_city(role, organisation, "role")
     role = role or StaffRole(organisation=organisation)
     assign_fields(role, data, ("code", "name", "position"))
+    if StaffRole.objects.filter(organisation=organisation, code=role.code).exclude(pk=role.pk):
+        raise ValidationError({"code": _("The city already has a role with this code.")})
     validated_save(role, actor=actor)
     return role
 
