@@ -135,10 +135,11 @@ def enrol_person(
 def enrolment_cancel(*, actor, enrolment: Enrolment) -> None:
     training = enrolment.training
     own = actor is not None and actor.is_authenticated and enrolment.user_id == actor.pk
-    if not own:
+    # Staff leave before the start; after it, only the organisers change the list.
+    if not (own and training.starts_at > timezone.now()):
+        if own and not actor.has_perm("capacity.manage_capacity", training.organisation):
+            raise ValidationError(_("The training has started: ask the organisers."))
         require_perm(actor, "capacity.manage_capacity", training.organisation)
-    elif training.starts_at <= timezone.now():
-        raise ValidationError(_("The training has started: ask the organisers."))
     enrolment.delete()
 
 

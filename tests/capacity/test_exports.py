@@ -1,0 +1,174 @@
+"""The XLSX of a round's aggregates, opened and read back with openpyxl: its sheets and
+headings, the rule of five (a department of 4 never has a row of its own; "Other" holds it
+and the totals add up), the comparison sheet, formula-safe text, and who may download it."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from di4c.capacity import services
+from di4c.capacity.exports import round_xlsx
+from di4c.capacity.selectors import round_results
+from tests.capacity import helpers
+from tests.capacity.helpers import (
+    answered,
+    close,
+    make_round,
+)
+
+# The fixtures of helpers.py, used by name below.
+city, editor, skills = helpers.city, helpers.editor, helpers.skills
+
+pytestmark = pytest.mark.django_db
+
+# Finance 6 people, Civil registry 5, Archive 4: "Other" with Archive alone would be too
+# small, so the smallest shown group (Civil registry) joins it.
+PEOPLE = [
+    ("Finance", "clerk", 5, 6),
+    ("Civil registry", "clerk", 3, 5),
+    ("Archive", "head", {"1.1": 2, "1.2": 6, "1.3": 6}, 4),
+]
+
+
+def url(round_, query="") -> str:
+    return f"/capacity/rounds/{round_.pk}/export.xlsx{query}"
+
+
+@pytest.fixture
+def closed_round(city, editor):
+    round_ = make_round(editor, city)
+    answered(round_, editor, PEOPLE)
+    return close(editor, round_)
+
+
+def workbook_of(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
+    return load_workbook(io.BytesIO(response.content), read_only=True)
+
+
+def records(sheet) -> list[dict]:
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:]]
+
+
+def test_the_workbook_holds_results_by_role_and_needs_with_headings(client_as, closed_round):
+    book = workbook_of(client_as("local-group").get(url(closed_round)))
+    assert book.sheetnames == ["Results", "By role", "Needs"]
+    header = next(book["Results"].iter_rows(values_only=True))
+    assert header[:7] == (
+        "Group",
+        "People in the group",
+        "Area",
+        "Competence code",
+        "Competence",
+        "People who rated it",
+        "Mean level",
+    )
+    results = records(book["Results"])
+    finance = [row for row in results if row["Group"] == "Finance"]
+    assert [row["Competence code"] for row in finance] == ["1.1", "1.2", "1.3"]
+    assert finance[0]["Mean level"] == 5 and finance[0]["Share at or above target (%)"] == 100
+    # 11 clerks and 4 heads: the heads are too few, and so would "Other" be with them alone,
+    # so the clerks join them - the sheet has one role group of 15.
+    roles = records(book["By role"])
+    assert {row["Group"]: row["People in the group"] for row in roles} == {
+        "Other (groups under 5): Clerk, Head of unit": 15
+    }
+
+
+def test_no_row_is_about_fewer_than_five_people_and_the_totals_add_up(client_as, closed_round):
+    book = workbook_of(client_as("botosani-editor").get(url(closed_round)))
+    results = records(book["Results"])
+    people = {row["Group"]: row["People in the group"] for row in results}
+    other = "Other (groups under 5): Archive, Civil registry"
+    assert people == {"Finance": 6, other: 9, "All departments": 15}
+    assert people["Finance"] + people[other] == people["All departments"]
+    # Archive's 4 people never have a row, a heading or a figure of their own.
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str) and "Archive" in value:
+                    assert value.startswith("Other (groups under 5):"), (sheet.title, row)
+    # No role row is about 4 people either.
+    assert all(row["People in the group"] >= 5 for row in records(book["By role"]))
+    # "Other", 1.1: Civil registry's 5 clerks at 3 (target 4), Archive's 4 heads at 2
+    # (target 6): mean (15 + 8) / 9 = 2.6, nobody at target, 5 + 16 = 21 levels missing.
+    cell = next(row for row in results if row["Group"] == other and row["Competence code"] == "1.1")
+    assert cell["Mean level"] == 2.6
+    assert cell["At or above target"] == 0
+    assert cell["Levels missing"] == 21
+    all_departments = [row for row in results if row["Group"] == "All departments"]
+    assert all(row["People who rated it"] == 15 for row in all_departments)
+
+
+def test_the_needs_sheet_is_ranked_as_the_page(client_as, closed_round):
+    book = workbook_of(client_as("botosani-editor").get(url(closed_round)))
+    needs = records(book["Needs"])
+    other = "Other (groups under 5): Archive, Civil registry"
+    assert [(row["Rank"], row["Department group"], row["Competence code"]) for row in needs] == [
+        (1, other, "1.1"),
+        (2, other, "1.2"),
+        (3, other, "1.3"),
+    ]
+    assert (needs[0]["People below target"], needs[0]["People with a target"]) == (9, 9)
+    assert needs[0]["Levels missing"] == 21
+    # 1.2: only the 5 clerks at 3 are below (the heads are at 6): 5 levels missing.
+    assert (needs[1]["People below target"], needs[1]["Levels missing"]) == (5, 5)
+
+
+def test_the_comparison_sheet_comes_with_an_earlier_round(client_as, city, editor, closed_round):
+    later = make_round(editor, city, title="After the training")
+    answered(later, editor, [("Finance", "clerk", 6, 6), ("Civil registry", "clerk", 4, 5)])
+    close(editor, later)
+    client = client_as("botosani-editor")
+    book = workbook_of(client.get(url(later, f"?before={closed_round.pk}")))
+    assert book.sheetnames == ["Results", "By role", "Needs", "Comparison"]
+    rows = records(book["Comparison"])
+    header = list(rows[0])
+    assert header[3] == f"Mean level in {closed_round.title}"
+    assert header[4] == "Mean level in After the training"
+    finance = next(r for r in rows if r["Group"] == "Finance" and r["Competence code"] == "1.1")
+    assert list(finance.values())[3:6] == [5, 6, 1]
+    # Archive (4 people, then none) is too small, and "Other" with it alone too: Civil
+    # registry (5 and 5), the smaller shown group, joins it in both rounds.
+    assert {row["Group"] for row in rows} == {
+        "Finance",
+        "Other (groups under 5): Archive, Civil registry",
+        "All departments",
+    }
+    assert client.get(url(later, "?before=999999")).status_code == 404
+    assert client.get(url(later, f"?before={later.pk}")).status_code == 404
+
+
+def test_an_open_round_has_no_workbook(client_as, city, editor):
+    round_ = make_round(editor, city)
+    answered(round_, editor, PEOPLE)
+    response = client_as("botosani-editor").get(url(round_))
+    assert response.status_code == 302
+    with pytest.raises(ValueError):
+        round_xlsx(round_results(round_))
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(client_as, city, editor):
+    services.department_save(
+        actor=editor, organisation=city, data={"name": "=HYPERLINK(1)", "staff_count": 9}
+    )
+    round_ = make_round(editor, city)
+    answered(round_, editor, [("=HYPERLINK(1)", "clerk", 4, 5)])
+    close(editor, round_)
+    book = workbook_of(client_as("botosani-editor").get(url(round_)))
+    groups = {row["Group"] for row in records(book["Results"])}
+    assert "'=HYPERLINK(1)" in groups
+
+
+@pytest.mark.parametrize("who", ["citizen", "messina-editor"])
+def test_people_outside_the_city_get_no_workbook(client, client_as, closed_round, who):
+    assert client_as(who).get(url(closed_round)).status_code == 403
+    client.logout()
+    assert client.get(url(closed_round)).status_code == 302

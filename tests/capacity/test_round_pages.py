@@ -1,0 +1,500 @@
+"""The round pages with the test client: preparing, opening and closing a round, the links
+shown once, participation while open (counts only), the results with the rule of five, the
+ranked training needs and their "Make a plan action" button, the before/after comparison,
+who is turned away, and constant query counts."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from di4c.capacity import services
+from di4c.capacity.models import Round, RoundLink, RoundStatus
+from tests.capacity import helpers
+from tests.capacity.helpers import (
+    CITY,
+    answered,
+    close,
+    department,
+    errors_of,
+    make_round,
+    parsed,
+    table_rows,
+    text_of,
+)
+
+# The fixtures of helpers.py, used by name below.
+city, editor, skills = helpers.city, helpers.editor, helpers.skills
+
+pytestmark = pytest.mark.django_db
+
+# Hand-worked figures (targets: clerks 4, heads 6; the round asks 1.1, 1.2 and 1.3):
+# Finance 6 people, Civil registry 7, Archive 4 and Library 3 (together 7, as "Other").
+PEOPLE = [
+    ("Finance", "clerk", {"1.1": 5, "1.2": 4, "1.3": 2}, 4),
+    ("Finance", "head", 6, 2),
+    ("Civil registry", "clerk", 3, 7),
+    ("Archive", "clerk", 4, 4),
+    ("Library", "head", {"1.1": 2, "1.2": 3, "1.3": 3}, 3),
+]
+OTHER_LABEL = "Other (groups under 5) (Archive, Library)"
+
+
+def url(round_, part="") -> str:
+    return f"/capacity/rounds/{round_.pk}/{part}"
+
+
+@pytest.fixture
+def closed_round(city, editor):
+    round_ = make_round(editor, city)
+    answered(round_, editor, PEOPLE)
+    return close(editor, round_)
+
+
+# --- who gets in --------------------------------------------------------------------------------
+
+ROUND_READ = ["", "results/", "needs/", "comparison/", "export.xlsx"]
+ROUND_MANAGE = ["edit/", "close/"]
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, city, editor):
+    round_ = make_round(editor, city)
+    for part in ROUND_READ + ROUND_MANAGE:
+        response = client.get(url(round_, part))
+        assert response.status_code == 302, part
+        assert response["Location"].startswith("/accounts/login/")
+    assert client.get(CITY + "rounds/new/").status_code == 302
+
+
+@pytest.mark.parametrize("who", ["citizen", "messina-editor"])
+def test_people_outside_the_city_are_refused_everywhere(client_as, closed_round, who):
+    client = client_as(who)
+    for part in ROUND_READ + ROUND_MANAGE:
+        assert client.get(url(closed_round, part)).status_code == 403, part
+    assert client.get(CITY + "rounds/new/").status_code == 403
+    finance = department(closed_round.organisation, "Finance")
+    for part, data in [
+        ("open/", {}),
+        ("close/", {}),
+        ("links/", {"department": finance.pk, "count": 3}),
+        ("needs/action/", {"group": finance.pk, "competence": 1}),
+    ]:
+        assert client.post(url(closed_round, part), data).status_code == 403, part
+
+
+def test_a_local_group_member_reads_rounds_but_does_not_run_them(client_as, city, editor):
+    round_ = make_round(editor, city)
+    client = client_as("local-group")
+    for part in ROUND_READ[:4]:
+        assert client.get(url(round_, part)).status_code == 200, part
+    assert client.get(CITY + "rounds/new/").status_code == 403
+    assert client.get(url(round_, "edit/")).status_code == 403
+    assert client.post(url(round_, "close/")).status_code == 403
+    finance = department(city, "Finance")
+    response = client.post(url(round_, "links/"), {"department": finance.pk, "count": 3})
+    assert response.status_code == 403
+    assert not RoundLink.objects.filter(round=round_).exists()
+    # The page offers them neither the links form nor the buttons.
+    page = client.get(url(round_)).content.decode()
+    assert "/links/" not in page and "/close/" not in page
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.OPEN
+
+
+# --- preparing, opening, closing ----------------------------------------------------------------
+
+
+def round_form(**changes) -> dict:
+    today = timezone.localdate()
+    data = {
+        "title": "Autumn skills check",
+        "opens_on": (today + dt.timedelta(days=2)).isoformat(),
+        "closes_on": (today + dt.timedelta(days=20)).isoformat(),
+        "access": "links",
+        "areas": [],
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_round_is_created_with_its_areas_opened_and_closed(client_as, city, skills):
+    client = client_as("botosani-editor")
+    areas = list(skills.areas.filter(code__in=["1", "8"]).values_list("pk", flat=True))
+    response = client.post(CITY + "rounds/new/", round_form(areas=areas))
+    round_ = Round.objects.get(organisation=city, title="Autumn skills check")
+    assert response.status_code == 302 and response["Location"] == url(round_)
+    assert sorted(round_.areas.values_list("code", flat=True)) == ["1", "8"]
+    assert round_.status == RoundStatus.DRAFT
+    page = text_of(client.get(url(round_)))
+    assert "6 competences" in page and "Draft" in page
+    client.post(url(round_, "open/"))
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.OPEN
+    # Closing asks first; the confirmation changes nothing.
+    confirm = client.get(url(round_, "close/"))
+    assert "cannot be opened again" in text_of(confirm)
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.OPEN
+    response = client.post(url(round_, "close/"))
+    assert response["Location"] == url(round_, "results/")
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.CLOSED
+    # A closed round can no longer be changed.
+    assert client.get(url(round_, "edit/"))["Location"] == url(round_)
+
+
+def test_round_form_errors_keep_what_was_typed(client_as, city):
+    today = timezone.localdate()
+    response = client_as("botosani-editor").post(
+        CITY + "rounds/new/",
+        round_form(
+            title="Backwards",
+            opens_on=(today + dt.timedelta(days=9)).isoformat(),
+            closes_on=(today + dt.timedelta(days=1)).isoformat(),
+        ),
+    )
+    assert response.status_code == 200
+    doc = parsed(response)
+    assert "cannot close before it opens" in " ".join(errors_of(doc, "id_closes_on"))
+    assert doc.xpath('//input[@name="title"]/@value') == ["Backwards"]
+    assert not Round.objects.filter(title="Backwards").exists()
+
+
+def test_once_people_answered_the_areas_stay_as_they_were(client_as, city, editor, skills):
+    round_ = make_round(editor, city)
+    answered(round_, editor, [("Finance", "clerk", 4, 1)])
+    client = client_as("botosani-editor")
+    doc = parsed(client.get(url(round_, "edit/")))
+    assert doc.xpath('//input[@name="title"]/@value') == [round_.title]
+    area_one = skills.areas.get(code="1")
+    assert doc.xpath('//input[@name="areas"][@checked]/@value') == [str(area_one.pk)]
+    area_two = skills.areas.get(code="2")
+    response = client.post(
+        url(round_, "edit/"),
+        round_form(
+            title="Renamed",
+            opens_on=round_.opens_on.isoformat(),
+            closes_on=round_.closes_on.isoformat(),
+            areas=[area_one.pk, area_two.pk],
+        ),
+    )
+    doc = parsed(response)
+    assert "the areas asked about are fixed" in " ".join(errors_of(doc, "id_areas"))
+    assert doc.xpath('//input[@name="title"]/@value') == ["Renamed"]
+    assert len(doc.xpath('//input[@name="areas"][@checked]')) == 2
+    round_.refresh_from_db()
+    assert round_.title == "Skills 2026"
+    assert list(round_.areas.values_list("code", flat=True)) == ["1"]
+
+
+def test_a_round_cannot_open_without_departments(client_as, botosani, editor, skills):
+    services.role_save(
+        actor=editor, organisation=botosani, data={"code": "clerk", "name": "Clerk", "position": 0}
+    )
+    today = timezone.localdate()
+    round_ = services.round_save(
+        actor=editor,
+        organisation=botosani,
+        data={"title": "Too early", "opens_on": today, "closes_on": today, "access": "links"},
+    )
+    response = client_as("botosani-editor").post(url(round_, "open/"), follow=True)
+    assert "Add the city's departments before opening a round" in text_of(response)
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.DRAFT
+
+
+# --- links and participation while open ---------------------------------------------------------
+
+
+def test_links_are_shown_once_as_absolute_answer_addresses(client_as, city, editor, settings):
+    settings.SITE_URL = "https://di4c.example.org"
+    round_ = make_round(editor, city)
+    finance = department(city, "Finance")
+    response = client_as("botosani-editor").post(
+        url(round_, "links/"), {"department": finance.pk, "count": "3"}
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    links = parsed(response).xpath('//textarea[@data-testid="links"]')[0].text.split()
+    assert len(links) == 3
+    for link in links:
+        assert link.startswith("https://di4c.example.org/skills/")
+        token = link.rstrip("/").rsplit("/", 1)[1]
+        found = services.link_for(token)
+        assert found.round == round_ and found.department == finance and not found.is_used
+    # The round page counts them, never shows them again.
+    page = client_as("botosani-editor").get(url(round_))
+    assert table_rows(page, "participation")[3] == ["Finance", "30", "3", "0"]
+    assert links[0] not in page.content.decode()
+
+
+def test_links_can_be_downloaded_as_a_text_file(client_as, city, editor):
+    round_ = make_round(editor, city)
+    response = client_as("botosani-editor").post(
+        url(round_, "links/"),
+        {"department": department(city, "Archive").pk, "count": "2", "download": "1"},
+    )
+    assert response["Content-Type"].startswith("text/plain")
+    assert "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "no-store"
+    lines = response.content.decode().split()
+    assert len(lines) == 2 and all("/skills/" in line for line in lines)
+    assert RoundLink.objects.filter(round=round_).count() == 2
+
+
+def test_bad_link_requests_are_refused_on_their_fields(client_as, demo_user, city, editor, messina):
+    round_ = make_round(editor, city)
+    client = client_as("botosani-editor")
+    finance = department(city, "Finance")
+    doc = parsed(client.post(url(round_, "links/"), {"department": finance.pk, "count": "0"}))
+    assert errors_of(doc, "id_count")
+    doc = parsed(client.post(url(round_, "links/"), {"department": finance.pk, "count": "501"}))
+    assert errors_of(doc, "id_count")
+    foreign = services.department_save(
+        actor=demo_user("messina-editor"),
+        organisation=messina,
+        data={"name": "Ufficio tributi", "staff_count": 9},
+    )
+    doc = parsed(client.post(url(round_, "links/"), {"department": foreign.pk, "count": "2"}))
+    assert errors_of(doc, "id_department")
+    assert not RoundLink.objects.filter(round=round_).exists()
+
+
+def test_an_accounts_round_has_no_links_but_says_where_staff_answer(client_as, city, editor):
+    round_ = make_round(editor, city, access="accounts")
+    client = client_as("botosani-editor")
+    doc = parsed(client.get(url(round_)))
+    assert not doc.xpath('//form[contains(@action, "/links/")]')
+    assert doc.xpath('//*[@data-testid="answer-url"]/@href')[0].endswith(url(round_, "answer/"))
+    response = client.post(
+        url(round_, "links/"), {"department": department(city, "Finance").pk, "count": "2"}
+    )
+    assert response["Location"] == url(round_)
+    assert "it has no links" in text_of(client.get(response["Location"]))
+    assert not RoundLink.objects.filter(round=round_).exists()
+
+
+def test_an_open_round_shows_who_answered_per_department_and_no_results(client_as, city, editor):
+    round_ = make_round(editor, city)
+    answered(round_, editor, PEOPLE)
+    client = client_as("botosani-editor")
+    rows = table_rows(client.get(url(round_)), "participation")
+    assert [row[0] for row in rows[1:]] == ["Archive", "Civil registry", "Finance", "Library"]
+    assert [row[-1] for row in rows[1:]] == ["4", "7", "6", "3"]
+    for part in ("results/", "needs/"):
+        doc = parsed(client.get(url(round_, part)))
+        assert "once the round is closed" in text_of(doc.xpath('//*[@data-testid="reason"]')[0])
+        assert not doc.xpath("//table")
+    comparison = parsed(client.get(url(round_, "comparison/")))
+    assert comparison.xpath('//*[@data-testid="reason"]')
+    # No workbook either.
+    response = client.get(url(round_, "export.xlsx"))
+    assert response.status_code == 302 and response["Location"] == url(round_, "results/")
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+def matrix(response, testid) -> dict:
+    """{competence code: [cell texts]} of a results matrix."""
+    return {
+        row[0].split()[0]: row[1:]
+        for row in table_rows(response, testid)
+        if len(row) > 2 and row[0][:1].isdigit()
+    }
+
+
+def test_results_never_show_a_group_under_five_and_keep_the_totals(client_as, closed_round):
+    response = client_as("local-group").get(url(closed_round, "results/"))
+    doc = parsed(response)
+    assert text_of(doc.xpath('//*[@data-testid="respondents"]')[0]) == "20"
+    groups = table_rows(response, "department-groups")[1:]
+    assert [row[:2] for row in groups] == [
+        ["Civil registry", "7"],
+        ["Finance", "6"],
+        [OTHER_LABEL, "7"],
+        ["All departments", "20"],
+    ]
+    assert sum(int(row[1]) for row in groups[:-1]) == int(groups[-1][1])
+    # Archive (4 people) and Library (3) appear only as members of "Other", never as a group
+    # with figures of their own.
+    headers = [text_of(th) for th in doc.xpath('//table[@data-testid="department-matrix"]//th')]
+    assert not any(h.startswith(("Archive", "Library")) for h in headers)
+    assert "Archive, Library" in text_of(doc.xpath('//*[@data-testid="other-members"]')[0])
+    assert "at least 5 people" in text_of(doc.xpath('//*[@data-testid="rule-of-five"]')[0])
+    # Hand-worked cells: (mean level, share at or above target) per group.
+    cells = matrix(response, "department-matrix")
+    # Groups in order: Civil registry, Finance, Other, All departments.
+    assert cells["1.1"] == ["3", "0 %", "5.3", "100 %", "3.1", "57.1 %", "3.8", "50 %"]
+    assert cells["1.3"][2:4] == ["3.3", "33.3 %"]
+    # By role, across the city: clerks 15 people, heads 5.
+    roles = table_rows(response, "role-groups")[1:]
+    assert [row[:2] for row in roles] == [["Clerk", "15"], ["Head of unit", "5"]]
+    # The chart's figures are in the page, with the same table beside it.
+    assert doc.xpath('//script[@id="capacity-chart"]')
+    assert doc.xpath('//script[contains(@src, "chart-4.6.1.umd.min.js")]')
+    # All departments, 1.1: (32 + 21 + 22) / 20 = 3.75 -> 3.8; mean target (15 clerks at 4,
+    # 5 heads at 6) = 90 / 20 = 4.5; 10 of 20 at or above target.
+    assert table_rows(response, "all-table")[2][1:4] == ["3.8", "4.5", "50 %"]
+
+
+def test_a_round_answered_by_four_people_shows_nothing(client_as, city, editor):
+    round_ = make_round(editor, city)
+    answered(round_, editor, [("Finance", "clerk", 3, 4)])
+    close(editor, round_)
+    doc = parsed(client_as("botosani-editor").get(url(round_, "results/")))
+    assert "Fewer than 5 people answered" in text_of(doc.xpath('//*[@data-testid="reason"]')[0])
+    assert not doc.xpath("//table")
+
+
+# --- training needs and the plan ----------------------------------------------------------------
+
+
+def test_the_needs_are_ranked_as_worked_out_by_hand(client_as, closed_round):
+    response = client_as("local-group").get(url(closed_round, "needs/"))
+    rows = [row[:7] for row in table_rows(response, "needs")[1:]]
+    ranking = [(row[0], row[1], row[2].split()[0], row[3], row[4], row[5], row[6]) for row in rows]
+    assert ranking == [
+        ("1", OTHER_LABEL, "1.1", "3 of 7", "42.9 %", "3.1 / 4.9", "12"),
+        ("2", OTHER_LABEL, "1.2", "3 of 7", "42.9 %", "3.6 / 4.9", "9"),
+        ("3", OTHER_LABEL, "1.3", "3 of 7", "42.9 %", "3.6 / 4.9", "9"),
+        ("4", "Finance", "1.3", "4 of 6", "66.7 %", "3.3 / 4.7", "8"),
+        ("5", "Civil registry", "1.1", "7 of 7", "100 %", "3 / 4", "7"),
+        ("6", "Civil registry", "1.2", "7 of 7", "100 %", "3 / 4", "7"),
+        ("7", "Civil registry", "1.3", "7 of 7", "100 %", "3 / 4", "7"),
+    ]
+
+
+def test_a_need_becomes_an_action_of_the_citys_plan(client_as, demo_plans, closed_round):
+    from di4c.plans.models import Action, Plan
+
+    plan = Plan.objects.get(organisation=closed_round.organisation)
+    client = client_as("botosani-editor")
+    doc = parsed(client.get(url(closed_round, "needs/")))
+    forms = doc.xpath('//tr[@data-testid="need-4"]//form')
+    assert len(forms) == 1
+    posted = {i.get("name"): i.get("value") for i in forms[0].xpath(".//input[@type='hidden']")}
+    assert posted["plan"] == str(plan.pk)
+    finance = department(closed_round.organisation, "Finance")
+    assert posted["group"] == str(finance.pk)
+    before = Action.objects.filter(plan=plan).count()
+    response = client.post(forms[0].get("action"), posted)
+    action = Action.objects.filter(plan=plan).order_by("-pk").first()
+    assert Action.objects.filter(plan=plan).count() == before + 1
+    assert response.status_code == 302 and response["Location"] == action.get_absolute_url()
+    assert action.source_competence.code == "1.3"
+    assert "Finance" in action.title
+    assert "4 of 6 people" in action.description
+    # The needs page now says the competence is in the plan.
+    row = parsed(client.get(url(closed_round, "needs/"))).xpath('//tr[@data-testid="need-4"]')[0]
+    assert action.code in text_of(row)
+
+
+@pytest.mark.parametrize("who", ["citizen", "messina-editor"])
+def test_no_plan_action_for_people_who_may_not_edit_the_plan(
+    client_as, demo_plans, closed_round, who
+):
+    from di4c.plans.models import Action, Plan
+
+    plan = Plan.objects.get(organisation=closed_round.organisation)
+    before = Action.objects.count()
+    finance = department(closed_round.organisation, "Finance")
+    competence = services.round_competences(closed_round)[2]
+    response = client_as(who).post(
+        url(closed_round, "needs/action/"),
+        {"plan": plan.pk, "group": finance.pk, "competence": competence.pk},
+    )
+    assert response.status_code == 403
+    assert Action.objects.count() == before
+
+
+def test_a_need_that_is_not_in_the_results_makes_no_action(client_as, demo_plans, closed_round):
+    from di4c.plans.models import Action
+
+    before = Action.objects.count()
+    archive = department(closed_round.organisation, "Archive")  # merged into "Other"
+    competence = services.round_competences(closed_round)[0]
+    response = client_as("botosani-editor").post(
+        url(closed_round, "needs/action/"),
+        {"group": archive.pk, "competence": competence.pk},
+        follow=True,
+    )
+    assert "not among the round's results" in text_of(response)
+    # A plan that is not a number (nor the city's) is not guessed at.
+    response = client_as("botosani-editor").post(
+        url(closed_round, "needs/action/"),
+        {"plan": "²", "group": archive.pk, "competence": competence.pk},
+        follow=True,
+    )
+    assert "Start the city's action plan first" in text_of(response)
+    assert Action.objects.count() == before
+
+
+def test_without_a_plan_the_needs_page_offers_to_start_one(client_as, closed_round):
+    doc = parsed(client_as("botosani-editor").get(url(closed_round, "needs/")))
+    assert not doc.xpath('//table[@data-testid="needs"]//form')
+    assert doc.xpath('//a[@href="/organisations/botosani/plans/"]')
+
+
+# --- before and after ---------------------------------------------------------------------------
+
+
+def test_the_comparison_shows_the_change_per_group_and_competence(client_as, city, editor):
+    before = make_round(editor, city, title="Before")
+    answered(before, editor, [("Finance", "clerk", 2, 6), ("Civil registry", "clerk", 3, 5)])
+    close(editor, before)
+    after = make_round(editor, city, title="After")
+    answered(after, editor, [("Finance", "clerk", 4, 6), ("Civil registry", "clerk", 3, 5)])
+    close(editor, after)
+    client = client_as("local-group")
+    choice = parsed(client.get(url(after, "comparison/")))
+    assert choice.xpath('//select[@name="before"]/option/@value') == [str(before.pk)]
+    response = client.get(url(after, "comparison/"), {"before": before.pk})
+    doc = parsed(response)
+    sections = doc.xpath('//section[starts-with(@data-testid, "comparison-")]')
+    titles = [text_of(section.xpath(".//h2")[0]) for section in sections]
+    assert titles == ["All departments", "Civil registry", "Finance"]
+    finance = sections[2].xpath(".//tbody/tr[th[@scope='row']]")
+    first = [text_of(cell) for cell in finance[0].xpath("./td")]
+    assert first == ["2", "4", "+2", "0 %", "100 %", "+100"]
+    unchanged = [text_of(cell) for cell in sections[1].xpath(".//tbody/tr[th[@scope='row']]")[0]]
+    assert unchanged[1:] == ["3", "3", "0", "0 %", "0 %", "0"]
+    everyone = [text_of(cell) for cell in sections[0].xpath(".//tbody/tr[th[@scope='row']]/td")]
+    # All 11: before (12 + 15) / 11 = 2.45 -> 2.5, after (24 + 15) / 11 = 3.55 -> 3.5; the
+    # change is worked out from the unrounded means: 12 / 11 = 1.09 -> 1.1.
+    assert everyone[:3] == ["2.5", "3.5", "+1.1"]
+    # An unknown or foreign round to compare with is not found.
+    assert client.get(url(after, "comparison/"), {"before": 999999}).status_code == 200
+    assert client.get(url(after, "export.xlsx"), {"before": 999999}).status_code == 404
+    assert client.get(url(after, "export.xlsx"), {"before": "²"}).status_code == 404
+
+
+# --- query counts -------------------------------------------------------------------------------
+
+
+def queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["botosani-editor", "local-group"])
+def test_result_pages_take_as_many_queries_for_a_large_round_as_for_a_small_one(
+    client_as, demo_plans, city, editor, who
+):
+    small = make_round(editor, city, title="Small")
+    answered(small, editor, [("Finance", "clerk", 3, 5)])
+    close(editor, small)
+    large = make_round(editor, city, areas=("1", "2"), title="Large")
+    answered(large, editor, PEOPLE + [("Finance", "head", 2, 3), ("Civil registry", "head", 7, 5)])
+    close(editor, large)
+    client = client_as(who)
+    for part in ("results/", "needs/"):
+        assert queries(client, url(small, part)) == queries(client, url(large, part)), part
+    # Each compared with the other.
+    assert queries(client, url(small, f"comparison/?before={large.pk}")) == queries(
+        client, url(large, f"comparison/?before={small.pk}")
+    )
