@@ -156,7 +156,7 @@ def test_department_input_errors_name_the_field(client, setup, token_for, messin
     editor = token_for("botosani-editor")
     url = f"{CITY}/departments"
     duplicate = client.post(url, {"name": "API Taxes"}, content_type=JSON, **editor)
-    assert "already exists" in field_errors(duplicate)[()]
+    assert "already has a department of this name" in field_errors(duplicate)[("name",)]
     negative = client.post(url, {"name": "API Y", "staff_count": -1}, content_type=JSON, **editor)
     assert negative.json()["detail"][0]["loc"][-1] == "staff_count"
     stranger = client.post(url, {"name": "Z", "boss": "me"}, content_type=JSON, **editor)
