@@ -14,7 +14,7 @@ API = "/api/v1"
 CAPACITY = f"{API}/capacity"
 JSON = "application/json"
 # Distinct names, so that whatever capacity data the demo may hold never gets in the way.
-DEPARTMENTS = (("API Taxes", 40), ("API Registry", 20), ("API Archive", 6))
+DEPARTMENTS = (("API Taxes", 40), ("API Registry", 20), ("API Archive", 16))
 ROLES = (("api-front", "Front office (API)", 4), ("api-it", "IT staff (API)", 6))
 
 

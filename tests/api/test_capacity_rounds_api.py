@@ -341,7 +341,10 @@ def test_results_never_show_a_group_of_four(client, open_round, editor, token_fo
         ("all", "All departments", 15),
     ]
     assert body["departments"][1]["members"] == ["API Archive", "API Registry"]
-    assert [(g["kind"], g["respondents"]) for g in body["roles"]] == [("other", 15)]
+    # Archive's four IT people are a department-and-role group under five: no figures by
+    # role, and they are left out of the target figures.
+    assert body["roles"] == [] and body["roles_shown"] is False
+    assert "fewer than 5 people" in body["roles_reason"]
     for group in _groups_in(body):
         assert group["respondents"] >= 5
         assert all(cell["respondents"] >= 5 for cell in group["cells"])
@@ -349,10 +352,11 @@ def test_results_never_show_a_group_of_four(client, open_round, editor, token_fo
     first = taxes["cells"][0]
     assert first["mean_level"] == 3.0 and first["below"] == 6 and first["shortfall"] == 6
     other_cell = other["cells"][0]
-    # Registry: 5 at 5 (target 4); Archive: 4 at 2 (target 6).
-    assert other_cell["mean_level"] == 3.7 and other_cell["share_at_target"] == 55.6
+    # Registry: 5 at 5 (target 4); Archive: 4 at 2 (IT, left out of the target figures).
+    assert other_cell["mean_level"] == 3.7 and other_cell["share_at_target"] == 100.0
     assert other_cell["bands"] == [4, 0, 5, 0]
-    assert everyone["overall"]["share_at_target"] == 33.3
+    # Taxes: 6 below target; Registry: 5 at target -> 5 of 11.
+    assert everyone["overall"]["share_at_target"] == 45.5
     assert body["overall"]["respondents"] == 15 * len(body["competences"])
 
 
@@ -362,18 +366,16 @@ def test_needs_are_ranked_by_the_levels_missing(client, open_round, editor, toke
     codes = codes_of(open_round)
     url = f"{CAPACITY}/rounds/{open_round.pk}/needs"
     body = client.get(url, **token_for("coordinator")).json()
-    assert body["shown"] is True and body["count"] == 2 * len(codes)
+    assert body["shown"] is True and body["count"] == len(codes)
     ranked = [(n["group"]["label"], n["competence"]["code"]) for n in body["needs"]]
-    # "Other": 4 people 4 levels short = 16 per competence; Taxes: 6 people 1 short = 6.
-    assert ranked == [("Other (groups under 5)", code) for code in codes] + [
-        ("API Taxes", code) for code in codes
-    ]
-    assert [n["rank"] for n in body["needs"]] == list(range(1, 2 * len(codes) + 1))
-    assert body["needs"][0]["stats"]["shortfall"] == 16
-    assert body["needs"][-1]["stats"]["shortfall"] == 6
+    # Taxes: 6 people 1 level short = 6 per competence. "Other" has no need: Registry is at
+    # target, and Archive's four IT people are too few to count in target figures.
+    assert ranked == [("API Taxes", code) for code in codes]
+    assert [n["rank"] for n in body["needs"]] == list(range(1, len(codes) + 1))
+    assert [n["stats"]["shortfall"] for n in body["needs"]] == [6] * len(codes)
     assert all(need["group"]["respondents"] >= 5 for need in body["needs"])
     cut = client.get(url, {"limit": 2}, **token_for("coordinator")).json()
-    assert len(cut["needs"]) == 2 and cut["count"] == 2 * len(codes)
+    assert len(cut["needs"]) == 2 and cut["count"] == len(codes)
     for who in OUTSIDERS:
         assert client.get(url, **token_for(who)).status_code == 403
 

@@ -23,7 +23,9 @@ city, editor, skills = helpers.city, helpers.editor, helpers.skills
 pytestmark = pytest.mark.django_db
 
 # Finance 6 people, Civil registry 5, Archive 4: "Other" with Archive alone would be too
-# small, so the smallest shown group (Civil registry) joins it.
+# small, so the smallest shown group (Civil registry) joins it. Target figures count only
+# department-group-and-role groups of 5 or more: Finance's 6 clerks and Other's 5 (Civil
+# registry's), not Archive's 4 heads; with a role that small, nothing is shown by role.
 PEOPLE = [
     ("Finance", "clerk", 5, 6),
     ("Civil registry", "clerk", 3, 5),
@@ -73,13 +75,29 @@ def test_the_workbook_holds_results_by_role_and_needs_with_headings(client_as, c
     results = records(book["Results"])
     finance = [row for row in results if row["Group"] == "Finance"]
     assert [row["Competence code"] for row in finance] == ["1.1", "1.2", "1.3"]
-    assert finance[0]["Mean level"] == 5 and finance[0]["Share at or above target (%)"] == 100
-    # 11 clerks and 4 heads: the heads are too few, and so would "Other" be with them alone,
-    # so the clerks join them - the sheet has one role group of 15.
+    assert finance[0]["Mean level"] == 5
+    # A share of self-ratings: each person once per competence their role has a target for.
+    assert finance[0]["Share of self-ratings at or above target (%)"] == 100
+    assert finance[0]["Self-ratings at or above target"] == 6
+    # The 4 heads are too few in their department group: the "By role" sheet only says why.
+    rows = list(book["By role"].iter_rows(values_only=True))
+    assert len(rows) == 1 and rows[0][0].startswith("Figures by role are not shown")
+
+
+def test_the_by_role_sheet_when_every_role_is_big_enough(client_as, city, editor):
+    round_ = make_round(editor, city)
+    answered(round_, editor, [("Finance", "clerk", 4, 5), ("Finance", "head", 5, 5)])
+    close(editor, round_)
+    book = workbook_of(client_as("botosani-editor").get(url(round_)))
     roles = records(book["By role"])
     assert {row["Group"]: row["People in the group"] for row in roles} == {
-        "Other (groups under 5): Clerk, Head of unit": 15
+        "Clerk": 5,
+        "Head of unit": 5,
     }
+    # 1.1: the clerks at 4 reach their target, the heads at 5 do not reach 6.
+    first = {row["Group"]: row for row in roles if row["Competence code"] == "1.1"}
+    assert first["Clerk"]["Share of self-ratings at or above target (%)"] == 100
+    assert first["Head of unit"]["Levels missing"] == 5
 
 
 def test_no_row_is_about_fewer_than_five_people_and_the_totals_add_up(client_as, closed_round):
@@ -95,16 +113,17 @@ def test_no_row_is_about_fewer_than_five_people_and_the_totals_add_up(client_as,
             for value in row:
                 if isinstance(value, str) and "Archive" in value:
                     assert value.startswith("Other (groups under 5):"), (sheet.title, row)
-    # No role row is about 4 people either.
-    assert all(row["People in the group"] >= 5 for row in records(book["By role"]))
-    # "Other", 1.1: Civil registry's 5 clerks at 3 (target 4), Archive's 4 heads at 2
-    # (target 6): mean (15 + 8) / 9 = 2.6, nobody at target, 5 + 16 = 21 levels missing.
+    # "Other", 1.1: Civil registry's 5 clerks at 3, Archive's 4 heads at 2: mean (15 + 8) /
+    # 9 = 2.6; the target figures are the clerks' only (target 4): none at it, 5 levels
+    # missing.
     cell = next(row for row in results if row["Group"] == other and row["Competence code"] == "1.1")
     assert cell["Mean level"] == 2.6
-    assert cell["At or above target"] == 0
-    assert cell["Levels missing"] == 21
+    assert (cell["People who rated it"], cell["People with a target"]) == (9, 5)
+    assert cell["Self-ratings at or above target"] == 0
+    assert cell["Levels missing"] == 5
     all_departments = [row for row in results if row["Group"] == "All departments"]
     assert all(row["People who rated it"] == 15 for row in all_departments)
+    assert all(row["People with a target"] == 11 for row in all_departments)
 
 
 def test_the_needs_sheet_is_ranked_as_the_page(client_as, closed_round):
@@ -116,9 +135,9 @@ def test_the_needs_sheet_is_ranked_as_the_page(client_as, closed_round):
         (2, other, "1.2"),
         (3, other, "1.3"),
     ]
-    assert (needs[0]["People below target"], needs[0]["People with a target"]) == (9, 9)
-    assert needs[0]["Levels missing"] == 21
-    # 1.2: only the 5 clerks at 3 are below (the heads are at 6): 5 levels missing.
+    # Only Civil registry's 5 clerks (at 3, target 4) count: Archive's 4 heads are too few.
+    assert (needs[0]["People below target"], needs[0]["People with a target"]) == (5, 5)
+    assert needs[0]["Levels missing"] == 5
     assert (needs[1]["People below target"], needs[1]["Levels missing"]) == (5, 5)
 
 

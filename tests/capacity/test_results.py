@@ -99,8 +99,11 @@ def test_a_group_of_four_never_appears_and_the_totals_stay_right(open_round, dem
     assert other.respondents == 9 and other.mean_level == Decimal("4.7")
     everyone = results.cell(ALL, competence)
     assert everyone.respondents == 15 and everyone.level_sum == 6 * 4 + 5 * 2 + 4 * 8
-    # Roles: IT staff are the four Archive people, so roles are merged too.
-    assert [g.key for g in results.role_groups] == [OTHER]
+    # The four IT people of Archive make a department-and-role group under five: no figures
+    # by role, and they are left out of the target figures (everyone else is in them).
+    assert not results.roles_shown and results.role_groups == []
+    assert "fewer than 5 people" in results.roles_reason
+    assert results.target_people == 11 and everyone.rated == 11
     assert all(cell.respondents >= 5 for cell in results.cells.values())
 
 
@@ -253,3 +256,86 @@ def test_the_dashboard_counts_staff_assessed_and_trainings(open_round, demo_user
     assert (board.trainings_held, board.hours) == (1, Decimal("3.5"))
     assert board.participant_hours == Decimal("10.5")
     assert (board.enrolled, board.attended, board.attendance_share) == (4, 3, Decimal("75.0"))
+
+
+def test_a_department_minus_a_role_never_gives_one_person(open_round, demo_user):
+    """The review's attack: Taxes = 5 front office + 1 IT, Registry = 5 IT. Taxes and
+    "Front office" side by side would give the IT person's answers by subtraction."""
+    editor = demo_user("botosani-editor")
+    answered(
+        open_round,
+        editor,
+        [("Taxes", "front", 2, 5), ("Taxes", "it", 7, 1), ("Registry", "it", 5, 5)],
+    )
+    services.round_close(actor=editor, round_=open_round)
+    results = selectors.round_results(open_round)
+    assert not results.roles_shown and not results.role_groups
+    assert not any(isinstance(key[0], tuple) for key in results.cells)
+    # The lone IT person of Taxes is in the department's levels but not in any target figure.
+    taxes = department(open_round.organisation, "Taxes").pk
+    cell = results.cell(taxes, results.competences[0])
+    assert (cell.respondents, cell.rated) == (6, 5)
+    assert results.cell(ALL, results.competences[0]).rated == 10
+
+
+def test_figures_by_role_when_every_department_role_group_has_five(open_round, demo_user):
+    editor = demo_user("botosani-editor")
+    answered(
+        open_round,
+        editor,
+        [("Taxes", "front", 3, 5), ("Taxes", "it", 6, 5), ("Registry", "it", 5, 5)],
+    )
+    services.round_close(actor=editor, round_=open_round)
+    results = selectors.round_results(open_round)
+    assert results.roles_shown
+    by_role = {g.label: g.respondents for g in results.role_groups}
+    assert by_role == {"Front office": 5, "IT staff": 10}
+    it = next(g for g in results.role_groups if g.label == "IT staff")
+    assert results.cell(("role", it.key), results.competences[0]).mean_level == Decimal("5.5")
+
+
+def test_targets_changed_after_closing_do_not_change_the_results(open_round, demo_user, framework):
+    editor = demo_user("botosani-editor")
+    answered(open_round, editor, [("Taxes", "front", 3, 5), ("Registry", "front", 5, 5)])
+    services.round_close(actor=editor, round_=open_round)
+    before = selectors.round_results(open_round).overall.share_at_target
+    assert before == Decimal("50.0")  # front office target 4: Registry at 5 is at target
+    codes = list(framework.competences.values_list("code", flat=True))
+    services.targets_save(
+        actor=editor,
+        organisation=open_round.organisation,
+        framework=framework,
+        targets={"front": dict.fromkeys(codes, 1)},
+    )
+    open_round.refresh_from_db()
+    assert selectors.round_results(open_round).overall.share_at_target == before
+
+
+def test_the_comparison_only_merges_groups_each_round_shows(open_round, demo_user, framework):
+    """The review's attack: the later round has Taxes 10, Registry 1, Archive 5. Its own
+    results show Taxes alone and "Other" = Archive + Registry; a comparison that showed
+    Archive alone (it has 6 and 5 people) would give Registry's one person by subtraction."""
+    editor = demo_user("botosani-editor")
+    answered(
+        open_round,
+        editor,
+        [("Taxes", "front", 3, 6), ("Registry", "front", 3, 6), ("Archive", "front", 3, 6)],
+    )
+    services.round_close(actor=editor, round_=open_round)
+    after = _second_round(open_round.organisation, editor, framework)
+    answered(
+        after,
+        editor,
+        [("Taxes", "front", 4, 10), ("Registry", "front", 8, 1), ("Archive", "front", 2, 5)],
+    )
+    services.round_close(actor=editor, round_=after)
+    shown = selectors.round_results(after)
+    taxes = department(open_round.organisation, "Taxes").pk
+    assert [g.key for g in shown.groups] == [taxes, OTHER, ALL]
+    comparison = selectors.compare_rounds(open_round, after)
+    assert [g.key for g in comparison.groups] == [taxes, OTHER, ALL]
+    assert comparison.groups[1].members == ["Archive", "Registry"]
+    competence = comparison.competences[0]
+    assert comparison.change(OTHER, competence).after.respondents == 6
+    assert comparison.change(OTHER, competence).before.respondents == 12
+    assert list(selectors.comparable_rounds(open_round)) == []  # only earlier rounds

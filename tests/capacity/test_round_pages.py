@@ -1,14 +1,17 @@
-"""The round pages with the test client: preparing, opening and closing a round, the links
-shown once, participation while open (counts only), the results with the rule of five, the
+"""The round pages with the test client: preparing, opening and closing a round,
+participation while open (counts only, per department for the city's editors; the links are
+in test_round_links_pages.py), the results with the rule of five, the
 ranked training needs and their "Make a plan action" button, the before/after comparison,
 who is turned away, and constant query counts."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from di4c.capacity import services
 from di4c.capacity.models import Round, RoundLink, RoundStatus
@@ -31,12 +34,17 @@ city, editor, skills = helpers.city, helpers.editor, helpers.skills
 pytestmark = pytest.mark.django_db
 
 # Hand-worked figures (targets: clerks 4, heads 6; the round asks 1.1, 1.2 and 1.3):
-# Finance 6 people, Civil registry 7, Archive 4 and Library 3 (together 7, as "Other").
+# Finance 7 people, Civil registry 7, Archive 4 and Library 4 (together 8, as "Other").
+# Target figures count only department-group-and-role groups of 5 or more: Finance's 5
+# clerks, Civil registry's 7 and Other's 5 (Archive's 4 and Library's 1), not Finance's 2
+# heads nor Other's 3; and as some roles are too small in a department group, nothing is
+# shown by role.
 PEOPLE = [
-    ("Finance", "clerk", {"1.1": 5, "1.2": 4, "1.3": 2}, 4),
+    ("Finance", "clerk", {"1.1": 5, "1.2": 4, "1.3": 2}, 5),
     ("Finance", "head", 6, 2),
     ("Civil registry", "clerk", 3, 7),
     ("Archive", "clerk", 4, 4),
+    ("Library", "clerk", 2, 1),
     ("Library", "head", {"1.1": 2, "1.2": 3, "1.3": 3}, 3),
 ]
 OTHER_LABEL = "Other (groups under 5) (Archive, Library)"
@@ -101,6 +109,14 @@ def test_a_local_group_member_reads_rounds_but_does_not_run_them(client_as, city
     assert "/links/" not in page and "/close/" not in page
     round_.refresh_from_db()
     assert round_.status == RoundStatus.OPEN
+
+
+def test_the_pages_say_the_threshold_the_rules_use(client_as, city, editor, monkeypatch):
+    # The pages take the number from the models' constant, not from their own text.
+    monkeypatch.setattr("di4c.capacity.views.round_common.MIN_GROUP_SIZE", 7)
+    client = client_as("local-group")
+    assert "groups of at least 7 people" in text_of(client.get(CITY + "rounds/"))
+    assert "groups of at least 7 people" in text_of(client.get(CITY))
 
 
 # --- preparing, opening, closing ----------------------------------------------------------------
@@ -205,84 +221,18 @@ def test_a_round_cannot_open_without_departments(client_as, botosani, editor, sk
     assert round_.status == RoundStatus.DRAFT
 
 
-# --- links and participation while open ---------------------------------------------------------
-
-
-def test_links_are_shown_once_as_absolute_answer_addresses(client_as, city, editor, settings):
-    settings.SITE_URL = "https://di4c.example.org"
-    round_ = make_round(editor, city)
-    finance = department(city, "Finance")
-    response = client_as("botosani-editor").post(
-        url(round_, "links/"), {"department": finance.pk, "count": "3"}
-    )
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
-    links = parsed(response).xpath('//textarea[@data-testid="links"]')[0].text.split()
-    assert len(links) == 3
-    for link in links:
-        assert link.startswith("https://di4c.example.org/skills/")
-        token = link.rstrip("/").rsplit("/", 1)[1]
-        found = services.link_for(token)
-        assert found.round == round_ and found.department == finance and not found.is_used
-    # The round page counts them, never shows them again.
-    page = client_as("botosani-editor").get(url(round_))
-    assert table_rows(page, "participation")[3] == ["Finance", "30", "3", "0"]
-    assert links[0] not in page.content.decode()
-
-
-def test_links_can_be_downloaded_as_a_text_file(client_as, city, editor):
-    round_ = make_round(editor, city)
-    response = client_as("botosani-editor").post(
-        url(round_, "links/"),
-        {"department": department(city, "Archive").pk, "count": "2", "download": "1"},
-    )
-    assert response["Content-Type"].startswith("text/plain")
-    assert "attachment" in response["Content-Disposition"]
-    assert response["Cache-Control"] == "no-store"
-    lines = response.content.decode().split()
-    assert len(lines) == 2 and all("/skills/" in line for line in lines)
-    assert RoundLink.objects.filter(round=round_).count() == 2
-
-
-def test_bad_link_requests_are_refused_on_their_fields(client_as, demo_user, city, editor, messina):
-    round_ = make_round(editor, city)
-    client = client_as("botosani-editor")
-    finance = department(city, "Finance")
-    doc = parsed(client.post(url(round_, "links/"), {"department": finance.pk, "count": "0"}))
-    assert errors_of(doc, "id_count")
-    doc = parsed(client.post(url(round_, "links/"), {"department": finance.pk, "count": "501"}))
-    assert errors_of(doc, "id_count")
-    foreign = services.department_save(
-        actor=demo_user("messina-editor"),
-        organisation=messina,
-        data={"name": "Ufficio tributi", "staff_count": 9},
-    )
-    doc = parsed(client.post(url(round_, "links/"), {"department": foreign.pk, "count": "2"}))
-    assert errors_of(doc, "id_department")
-    assert not RoundLink.objects.filter(round=round_).exists()
-
-
-def test_an_accounts_round_has_no_links_but_says_where_staff_answer(client_as, city, editor):
-    round_ = make_round(editor, city, access="accounts")
-    client = client_as("botosani-editor")
-    doc = parsed(client.get(url(round_)))
-    assert not doc.xpath('//form[contains(@action, "/links/")]')
-    assert doc.xpath('//*[@data-testid="answer-url"]/@href')[0].endswith(url(round_, "answer/"))
-    response = client.post(
-        url(round_, "links/"), {"department": department(city, "Finance").pk, "count": "2"}
-    )
-    assert response["Location"] == url(round_)
-    assert "it has no links" in text_of(client.get(response["Location"]))
-    assert not RoundLink.objects.filter(round=round_).exists()
+# --- participation while open -------------------------------------------------------------------
 
 
 def test_an_open_round_shows_who_answered_per_department_and_no_results(client_as, city, editor):
     round_ = make_round(editor, city)
     answered(round_, editor, PEOPLE)
     client = client_as("botosani-editor")
-    rows = table_rows(client.get(url(round_)), "participation")
+    page = client.get(url(round_))
+    rows = table_rows(page, "participation")
     assert [row[0] for row in rows[1:]] == ["Archive", "Civil registry", "Finance", "Library"]
-    assert [row[-1] for row in rows[1:]] == ["4", "7", "6", "3"]
+    assert [row[-1] for row in rows[1:]] == ["4", "7", "7", "4"]
+    assert text_of(parsed(page).xpath('//*[@data-testid="answered-total"]')[0]) == "22"
     for part in ("results/", "needs/"):
         doc = parsed(client.get(url(round_, part)))
         assert "once the round is closed" in text_of(doc.xpath('//*[@data-testid="reason"]')[0])
@@ -292,6 +242,39 @@ def test_an_open_round_shows_who_answered_per_department_and_no_results(client_a
     # No workbook either.
     response = client.get(url(round_, "export.xlsx"))
     assert response.status_code == 302 and response["Location"] == url(round_, "results/")
+
+
+def test_only_the_citys_editors_see_departments_and_only_until_closing(client_as, city, editor):
+    round_ = make_round(editor, city)
+    answered(round_, editor, PEOPLE)
+    # A member of the city reads the round: the total, never a department's count.
+    doc = parsed(client_as("local-group").get(url(round_)))
+    assert text_of(doc.xpath('//*[@data-testid="answered-total"]')[0]) == "22"
+    assert not doc.xpath('//table[@data-testid="participation"]')
+    assert "Civil registry" not in text_of(doc)
+    # Once closed, the results take over, for the editors too.
+    close(editor, round_)
+    doc = parsed(client_as("botosani-editor").get(url(round_)))
+    assert text_of(doc.xpath('//*[@data-testid="answered-total"]')[0]) == "22"
+    assert not doc.xpath('//table[@data-testid="participation"]')
+
+
+@pytest.mark.parametrize("access", ["links", "accounts"])
+def test_the_empty_participation_row_spans_every_column(client_as, botosani, editor, access):
+    services.role_save(
+        actor=editor, organisation=botosani, data={"code": "clerk", "name": "Clerk", "position": 0}
+    )
+    today = timezone.localdate()
+    round_ = services.round_save(
+        actor=editor,
+        organisation=botosani,
+        data={"title": "No departments", "opens_on": today, "closes_on": today, "access": access},
+    )
+    doc = parsed(client_as("botosani-editor").get(url(round_)))
+    table = doc.xpath('//table[@data-testid="participation"]')[0]
+    columns = len(table.xpath("./thead/tr/th"))
+    assert columns == (4 if access == "links" else 3)
+    assert table.xpath("./tbody/tr/td/@colspan") == [str(columns)]
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -309,35 +292,63 @@ def matrix(response, testid) -> dict:
 def test_results_never_show_a_group_under_five_and_keep_the_totals(client_as, closed_round):
     response = client_as("local-group").get(url(closed_round, "results/"))
     doc = parsed(response)
-    assert text_of(doc.xpath('//*[@data-testid="respondents"]')[0]) == "20"
+    assert text_of(doc.xpath('//*[@data-testid="respondents"]')[0]) == "22"
     groups = table_rows(response, "department-groups")[1:]
     assert [row[:2] for row in groups] == [
         ["Civil registry", "7"],
-        ["Finance", "6"],
-        [OTHER_LABEL, "7"],
-        ["All departments", "20"],
+        ["Finance", "7"],
+        [OTHER_LABEL, "8"],
+        ["All departments", "22"],
     ]
     assert sum(int(row[1]) for row in groups[:-1]) == int(groups[-1][1])
-    # Archive (4 people) and Library (3) appear only as members of "Other", never as a group
+    # Archive (4 people) and Library (4) appear only as members of "Other", never as a group
     # with figures of their own.
     headers = [text_of(th) for th in doc.xpath('//table[@data-testid="department-matrix"]//th')]
     assert not any(h.startswith(("Archive", "Library")) for h in headers)
     assert "Archive, Library" in text_of(doc.xpath('//*[@data-testid="other-members"]')[0])
     assert "at least 5 people" in text_of(doc.xpath('//*[@data-testid="rule-of-five"]')[0])
+    # The share is of self-ratings: 22 of the 51 made by the 17 clerks counted (Finance's 5
+    # at target in 1.1 and 1.2, Archive's 4 in all three).
+    summary = doc.xpath('//dl[@data-testid="results-summary"]')[0]
+    assert [text_of(dt_) for dt_ in summary.xpath("./dt")][2] == "Self-ratings at or above target"
+    assert text_of(summary.xpath("./dd")[2]) == "43.1 %"
+    assert "department-and-role group of at least 5" in text_of(
+        doc.xpath('//*[@data-testid="target-help"]')[0]
+    )
     # Hand-worked cells: (mean level, share at or above target) per group.
     cells = matrix(response, "department-matrix")
-    # Groups in order: Civil registry, Finance, Other, All departments.
-    assert cells["1.1"] == ["3", "0 %", "5.3", "100 %", "3.1", "57.1 %", "3.8", "50 %"]
-    assert cells["1.3"][2:4] == ["3.3", "33.3 %"]
-    # By role, across the city: clerks 15 people, heads 5.
-    roles = table_rows(response, "role-groups")[1:]
-    assert [row[:2] for row in roles] == [["Clerk", "15"], ["Head of unit", "5"]]
+    # Groups in order: Civil registry, Finance, Other, All departments. Finance's mean level
+    # counts its 2 heads ((25 + 12) / 7 = 5.3), its share only its 5 clerks; Other's share
+    # is of its 5 clerks (Archive's 4 at 4, Library's 1 at 2).
+    assert cells["1.1"] == ["3", "0 %", "5.3", "100 %", "3", "80 %", "3.7", "52.9 %"]
+    assert cells["1.3"][2:6] == ["3.1", "0 %", "3.4", "80 %"]
+    # Some roles are too few in a department group: nothing by role.
+    assert "Figures by role are not shown" in text_of(
+        doc.xpath('//*[@data-testid="roles-reason"]')[0]
+    )
+    assert not doc.xpath('//table[@data-testid="role-groups" or @data-testid="role-matrix"]')
     # The chart's figures are in the page, with the same table beside it.
     assert doc.xpath('//script[@id="capacity-chart"]')
     assert doc.xpath('//script[contains(@src, "chart-4.6.1.umd.min.js")]')
-    # All departments, 1.1: (32 + 21 + 22) / 20 = 3.75 -> 3.8; mean target (15 clerks at 4,
-    # 5 heads at 6) = 90 / 20 = 4.5; 10 of 20 at or above target.
-    assert table_rows(response, "all-table")[2][1:4] == ["3.8", "4.5", "50 %"]
+    # All departments, 1.1: (21 + 37 + 24) / 22 = 3.73 -> 3.7; the 17 clerks counted have a
+    # target of 4; 9 of them (Finance's 5, Archive's 4) at or above it: 52.9 %.
+    assert table_rows(response, "all-table")[2][1:4] == ["3.7", "4", "52.9 %"]
+
+
+def test_results_by_role_when_every_role_is_big_enough(client_as, city, editor):
+    round_ = make_round(editor, city)
+    answered(
+        round_,
+        editor,
+        [("Finance", "clerk", 4, 5), ("Finance", "head", 5, 5), ("Civil registry", "clerk", 3, 5)],
+    )
+    close(editor, round_)
+    response = client_as("local-group").get(url(round_, "results/"))
+    assert not parsed(response).xpath('//*[@data-testid="roles-reason"]')
+    roles = table_rows(response, "role-groups")[1:]
+    assert [row[:2] for row in roles] == [["Clerk", "10"], ["Head of unit", "5"]]
+    # 1.1, clerks: (20 + 15) / 10 = 3.5, 5 of 10 at target; heads at 5 of 6: none.
+    assert matrix(response, "role-matrix")["1.1"] == ["3.5", "50 %", "5", "0 %"]
 
 
 def test_a_round_answered_by_four_people_shows_nothing(client_as, city, editor):
@@ -357,13 +368,14 @@ def test_the_needs_are_ranked_as_worked_out_by_hand(client_as, closed_round):
     rows = [row[:7] for row in table_rows(response, "needs")[1:]]
     ranking = [(row[0], row[1], row[2].split()[0], row[3], row[4], row[5], row[6]) for row in rows]
     assert ranking == [
-        ("1", OTHER_LABEL, "1.1", "3 of 7", "42.9 %", "3.1 / 4.9", "12"),
-        ("2", OTHER_LABEL, "1.2", "3 of 7", "42.9 %", "3.6 / 4.9", "9"),
-        ("3", OTHER_LABEL, "1.3", "3 of 7", "42.9 %", "3.6 / 4.9", "9"),
-        ("4", "Finance", "1.3", "4 of 6", "66.7 %", "3.3 / 4.7", "8"),
-        ("5", "Civil registry", "1.1", "7 of 7", "100 %", "3 / 4", "7"),
-        ("6", "Civil registry", "1.2", "7 of 7", "100 %", "3 / 4", "7"),
-        ("7", "Civil registry", "1.3", "7 of 7", "100 %", "3 / 4", "7"),
+        ("1", "Finance", "1.3", "5 of 5", "100 %", "3.1 / 4", "10"),
+        ("2", "Civil registry", "1.1", "7 of 7", "100 %", "3 / 4", "7"),
+        ("3", "Civil registry", "1.2", "7 of 7", "100 %", "3 / 4", "7"),
+        ("4", "Civil registry", "1.3", "7 of 7", "100 %", "3 / 4", "7"),
+        # Of Other's 5 clerks, Library's one at 2 is below; its 3 heads have no target figure.
+        ("5", OTHER_LABEL, "1.1", "1 of 5", "20 %", "3 / 4", "2"),
+        ("6", OTHER_LABEL, "1.2", "1 of 5", "20 %", "3.4 / 4", "2"),
+        ("7", OTHER_LABEL, "1.3", "1 of 5", "20 %", "3.4 / 4", "2"),
     ]
 
 
@@ -373,7 +385,7 @@ def test_a_need_becomes_an_action_of_the_citys_plan(client_as, demo_plans, close
     plan = Plan.objects.get(organisation=closed_round.organisation)
     client = client_as("botosani-editor")
     doc = parsed(client.get(url(closed_round, "needs/")))
-    forms = doc.xpath('//tr[@data-testid="need-4"]//form')
+    forms = doc.xpath('//tr[@data-testid="need-1"]//form')
     assert len(forms) == 1
     posted = {i.get("name"): i.get("value") for i in forms[0].xpath(".//input[@type='hidden']")}
     assert posted["plan"] == str(plan.pk)
@@ -386,9 +398,24 @@ def test_a_need_becomes_an_action_of_the_citys_plan(client_as, demo_plans, close
     assert response.status_code == 302 and response["Location"] == action.get_absolute_url()
     assert action.source_competence.code == "1.3"
     assert "Finance" in action.title
-    assert "4 of 6 people" in action.description
+    # The action is written in the plan's language (Romanian for Botoșani): the figures of
+    # the need (5 of 5 clerks below target in 1.3, mean 3.1 against 4) in its words.
+    with translation.override(plan.language):
+        expected = gettext(
+            "%(below)s of %(rated)s people are below their role's target in "
+            "%(code)s; average level %(level)s against a target of %(target)s "
+            "(%(round)s)."
+        ) % {
+            "below": 5,
+            "rated": 5,
+            "code": "1.3",
+            "level": Decimal("3.1"),
+            "target": Decimal("4.0"),
+            "round": closed_round.title,
+        }
+    assert action.description == expected
     # The needs page now says the competence is in the plan.
-    row = parsed(client.get(url(closed_round, "needs/"))).xpath('//tr[@data-testid="need-4"]')[0]
+    row = parsed(client.get(url(closed_round, "needs/"))).xpath('//tr[@data-testid="need-1"]')[0]
     assert action.code in text_of(row)
 
 
@@ -451,6 +478,14 @@ def test_the_comparison_shows_the_change_per_group_and_competence(client_as, cit
     client = client_as("local-group")
     choice = parsed(client.get(url(after, "comparison/")))
     assert choice.xpath('//select[@name="before"]/option/@value') == [str(before.pk)]
+    label = text_of(choice.xpath('//label[@for="id_before"]')[0])
+    assert label.rstrip(":") == "Compare with an earlier round"
+    # The earlier round has nothing earlier to be compared with: the page says so.
+    first = parsed(client.get(url(before, "comparison/")))
+    assert not first.xpath('//select[@name="before"]')
+    assert "no earlier closed round" in text_of(first.xpath('//*[@data-testid="no-candidates"]')[0])
+    # Nor is the later round offered as "before", even by hand.
+    assert client.get(url(before, "export.xlsx"), {"before": after.pk}).status_code == 404
     response = client.get(url(after, "comparison/"), {"before": before.pk})
     doc = parsed(response)
     sections = doc.xpath('//section[starts-with(@data-testid, "comparison-")]')
@@ -488,13 +523,23 @@ def test_result_pages_take_as_many_queries_for_a_large_round_as_for_a_small_one(
     small = make_round(editor, city, title="Small")
     answered(small, editor, [("Finance", "clerk", 3, 5)])
     close(editor, small)
+    # Every role of every department group is big enough in both rounds, so both show the
+    # figures by role (the selector leaves out a query when they are held back).
     large = make_round(editor, city, areas=("1", "2"), title="Large")
-    answered(large, editor, PEOPLE + [("Finance", "head", 2, 3), ("Civil registry", "head", 7, 5)])
+    answered(
+        large,
+        editor,
+        PEOPLE
+        + [("Finance", "head", 2, 3), ("Civil registry", "head", 7, 5), ("Library", "head", 2, 2)],
+    )
     close(editor, large)
+    later = make_round(editor, city, title="Later")
+    answered(later, editor, [("Finance", "clerk", 4, 5)])
+    close(editor, later)
     client = client_as(who)
     for part in ("results/", "needs/"):
         assert queries(client, url(small, part)) == queries(client, url(large, part)), part
-    # Each compared with the other.
-    assert queries(client, url(small, f"comparison/?before={large.pk}")) == queries(
+    # Each compared with the first (only an earlier round can be).
+    assert queries(client, url(later, f"comparison/?before={small.pk}")) == queries(
         client, url(large, f"comparison/?before={small.pk}")
     )

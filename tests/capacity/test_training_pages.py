@@ -61,9 +61,35 @@ def test_the_city_and_its_network_see_the_trainings(client_as, training, editor,
     assert upcoming.status_code == past.status_code == 200
     upcoming_rows = page_tree(upcoming).xpath('//table[@data-testid="trainings"]/tbody/tr')
     past_rows = page_tree(past).xpath('//table[@data-testid="trainings"]/tbody/tr')
-    assert [text_of(r.find("td/a")) for r in upcoming_rows] == [training.topic]
-    assert [text_of(r.find("td/a")) for r in past_rows] == [held.topic]
+    # Each row is headed by its topic.
+    assert [text_of(r.find("th[@scope='row']/a")) for r in upcoming_rows] == [training.topic]
+    assert [text_of(r.find("th[@scope='row']/a")) for r in past_rows] == [held.topic]
     assert "10 of 10" in text_of(upcoming_rows[0])
+
+
+def _tab(response, when) -> str:
+    return text_of(page_tree(response).xpath(f'//nav[@class="tabs"]//a[@href="?when={when}"]')[0])
+
+
+def test_a_cancelled_training_is_not_counted_as_held(client_as, editor, botosani):
+    held = _started(make_training(botosani, editor, topic="Records management basics"))
+    dropped = make_training(botosani, editor, topic="Cloud storage")
+    services.training_cancel(actor=editor, training=dropped)
+    _started(dropped)
+    client = client_as("local-group")
+
+    past = client.get(f"{LIST}?when=held")
+    # As on the dashboard: one training held; the cancelled one is listed apart.
+    assert _tab(past, "held") == "Held (1)"
+    assert _tab(past, "cancelled") == "Cancelled (1)"
+    rows = page_tree(past).xpath('//table[@data-testid="trainings"]/tbody/tr')
+    assert [text_of(r.find("th/a")) for r in rows] == [held.topic]
+    cancelled = client.get(f"{LIST}?when=cancelled")
+    rows = page_tree(cancelled).xpath('//table[@data-testid="trainings"]/tbody/tr')
+    assert [text_of(r.find("th/a")) for r in rows] == [dropped.topic]
+    assert "Cancelled" in text_of(rows[0])
+    dashboard = page_tree(client.get("/organisations/botosani/capacity/"))
+    assert text_of(dashboard.xpath('//*[@data-testid="trainings-held"]')[0]) == "1"
 
 
 @pytest.mark.parametrize("who", ["citizen", "messina-editor"])

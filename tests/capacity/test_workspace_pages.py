@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from di4c.capacity import services
-from di4c.capacity.models import Department, StaffRole, TargetLevel
+from di4c.capacity.models import Department, StaffRole, TargetLevel, Training
 from tests.capacity import helpers
 from tests.capacity.helpers import (
     CITY,
@@ -101,6 +101,36 @@ def test_the_dashboard_before_any_round(client_as, city):
     assert {CITY + "rounds/", CITY + "trainings/", CITY + "framework/", CITY + "setup/"} <= hrefs
 
 
+def _past_training(editor, city, topic, hours, people=0, attended=None, cancelled=False):
+    """A training that has taken place (or was cancelled): people enrol while it is to come,
+    then the clock is moved on and the attendance recorded (`attended`: how many, or None
+    for not recorded)."""
+    training = services.training_save(
+        actor=editor,
+        organisation=city,
+        data={
+            "topic": topic,
+            "starts_at": timezone.now() + dt.timedelta(days=1),
+            "duration_hours": Decimal(hours),
+            "place": "Town hall, room 2",
+            "capacity": 20,
+        },
+    )
+    enrolments = [
+        services.enrol_person(actor=editor, training=training, full_name=f"Person {n}", email="")
+        for n in range(people)
+    ]
+    if cancelled:
+        services.training_cancel(actor=editor, training=training)
+    Training.objects.filter(pk=training.pk).update(starts_at=timezone.now() - dt.timedelta(days=3))
+    training.refresh_from_db()
+    if attended is not None:
+        services.attendance_record(
+            actor=editor, training=training, attended=[e.pk for e in enrolments[:attended]]
+        )
+    return training
+
+
 def test_the_dashboard_shows_the_latest_closed_rounds_figures(client_as, city, editor):
     round_ = make_round(editor, city)
     # 12 people of 64 staff; clerks (target 4) at 5, 3 and 4; heads (target 6) at 6.
@@ -115,31 +145,39 @@ def test_the_dashboard_shows_the_latest_closed_rounds_figures(client_as, city, e
         ],
     )
     close(editor, round_)
-    services.training_save(
-        actor=editor,
-        organisation=city,
-        data={
-            "topic": "E-mail safety",
-            "starts_at": timezone.now() - dt.timedelta(days=3),
-            "duration_hours": Decimal("2.5"),
-            "place": "Town hall, room 2",
-            "capacity": 20,
-        },
-        competences=list(services.round_competences(round_))[:1],
-    )
+    # Attendance recorded for 3 of 5 enrolments, 2 of them attended; a cancelled training
+    # counts for nothing.
+    _past_training(editor, city, "E-mail safety", "2.5", people=3, attended=2)
+    _past_training(editor, city, "Spreadsheets", "1", people=2)
+    _past_training(editor, city, "Cancelled course", "4", people=1, cancelled=True)
     doc = parsed(client_as("local-group").get(CITY))
     figure = {
         key: text_of(doc.xpath(f'//*[@data-testid="{key}"]')[0])
-        for key in ("assessed", "at-target", "trainings-held", "hours")
+        for key in (
+            "assessed",
+            "at-target",
+            "trainings-held",
+            "hours",
+            "participant-hours",
+            "attendance",
+        )
     }
-    # 12 of 64 staff = 18.75 % -> 18.8 %; 30 of 36 answers at or above target (3 competences
-    # × 12 people; the 2 clerks at 3 are below in all three) = 83.3 %.
+    # 12 of 64 staff = 18.75 % -> 18.8 %.
     assert figure["assessed"].startswith("18.8 %") and "(12 of 64 people)" in figure["assessed"]
-    assert figure["at-target"] == "83.3 %"
-    assert figure["trainings-held"] == "1"
-    assert figure["hours"] == "2.5"
+    # Target figures count only department-and-role groups of 5 or more: Finance's 6 clerks
+    # (Civil registry's 3 clerks and 3 heads are too few). 4 clerks at 5 are at target in the
+    # 3 competences, the 2 at 3 in none: 12 of 18 self-ratings = 66.7 %.
+    assert figure["at-target"] == "66.7 %"
+    labels = [text_of(dt_) for dt_ in doc.xpath('//*[@data-testid="dashboard-figures"]/dt')]
+    assert "Self-ratings at or above target" in labels
+    assert "department-and-role group of at least 5" in text_of(doc)
+    assert figure["trainings-held"] == "2"
+    assert figure["hours"] == "3.5"
+    assert figure["participant-hours"] == "5"  # 2 people attended 2.5 hours
+    assert figure["attendance"] == "66.7 % (2 attended of 3 recorded)"
     assert round_.title in text_of(doc)
-    # The top needs: Finance's clerks at 3 (one level missing × 3 competences × 2 people).
+    # The top needs: Finance's clerks at 3 (one level missing × 3 competences × 2 people), of
+    # the 6 people counted in target figures.
     rows = table_rows(client_as("local-group").get(CITY), "top-needs")
     first = services.round_competences(round_)[0]
     assert rows[1] == ["1", "Finance", f"1.1 {first.display_name}", "2 / 6", "2"]

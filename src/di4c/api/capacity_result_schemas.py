@@ -52,7 +52,7 @@ class GroupOut(GroupRefOut):
     cells: list[CellOut]
 
 
-class ResultsOut(Schema):
+class SkillResultsOut(Schema):
     round: int
     status: str
     shown: bool
@@ -63,6 +63,10 @@ class ResultsOut(Schema):
     competences: list[CompetenceRefOut]
     departments: list[GroupOut] = Field(..., description='Departments, then "all"')
     roles: list[GroupOut]
+    roles_shown: bool = Field(
+        ..., description="False when a department-and-role group is under the minimum size"
+    )
+    roles_reason: str
     overall: StatsOut | None
 
 
@@ -81,7 +85,7 @@ class NeedsOut(Schema):
     needs: list[NeedOut]
 
 
-class ChangeOut(Schema):
+class SkillChangeOut(Schema):
     competence: str
     before: StatsOut
     after: StatsOut
@@ -90,7 +94,7 @@ class ChangeOut(Schema):
 
 
 class ComparedGroupOut(GroupRefOut):
-    changes: list[ChangeOut]
+    changes: list[SkillChangeOut]
 
 
 class ComparisonOut(Schema):

@@ -23,7 +23,7 @@ from di4c.api.capacity_result_schemas import (
     ComparisonOut,
     DashboardOut,
     NeedsOut,
-    ResultsOut,
+    SkillResultsOut,
 )
 from di4c.api.capacity_schemas import (
     READ,
@@ -428,13 +428,15 @@ def _results_out(results: selectors.RoundResults) -> dict:
         "competences": [competence_ref(c) for c in results.competences],
         "departments": [_group_out(results, g, "department") for g in results.groups],
         "roles": [_group_out(results, g, "role") for g in results.role_groups],
+        "roles_shown": results.roles_shown,
+        "roles_reason": str(results.roles_reason),
         "overall": _stats(results.overall) if results.shown else None,
     }
 
 
 @router.get(
     "/capacity/rounds/{pk}/results",
-    response={200: ResultsOut, **READ},
+    response={200: SkillResultsOut, **READ},
     auth=token_or_session,
     description="Results by department and by role: per competence, the people per band, the "
     "mean level, and how many are at or below their role's target. " + SHOWN,

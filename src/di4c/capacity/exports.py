@@ -3,7 +3,7 @@ Needs, and Comparison with an earlier round when one is chosen.
 
 Only what the results page shows goes in: the groups come from the selectors, which merge
 every group of fewer than MIN_GROUP_SIZE people into "Other", so no row is ever about fewer
-than five people, and no row is about one department and one role at once. Text cells are
+than that, and no row is about one department and one role at once. Text cells are
 made safe for spreadsheet programs (core.spreadsheets)."""
 
 import io
@@ -47,8 +47,8 @@ def _stats_header() -> list[str]:
         _("Mean level"),
         _("People with a target"),
         _("Mean target"),
-        _("At or above target"),
-        _("Share at or above target (%)"),
+        _("Self-ratings at or above target"),
+        _("Share of self-ratings at or above target (%)"),
         _("Below target"),
         _("Share below target (%)"),
         _("Levels missing"),
@@ -79,6 +79,11 @@ def _results_sheets(workbook, results) -> None:
     for group in results.groups:
         for competence in results.competences:
             sheet.append(_stats_row(group, competence, results.cell(group.key, competence)))
+    if not results.roles_shown:
+        # The by-role figures are held back as a whole: the sheet says why, with no rows.
+        sheet = workbook.create_sheet(_("By role")[:31])
+        sheet["A1"] = safe_cell(str(results.roles_reason))
+        return
     sheet = _sheet(workbook, _("By role"), _stats_header())
     for group in results.role_groups:
         for competence in results.competences:
@@ -134,9 +139,9 @@ def _comparison_sheet(workbook, comparison) -> None:
             _("Mean level in %(round)s") % before,
             _("Mean level in %(round)s") % after,
             _("Change in mean level"),
-            _("Share at or above target in %(round)s (%%)") % before,
-            _("Share at or above target in %(round)s (%%)") % after,
-            _("Change in share at or above target (points)"),
+            _("Share of self-ratings at or above target in %(round)s (%%)") % before,
+            _("Share of self-ratings at or above target in %(round)s (%%)") % after,
+            _("Change in share of self-ratings at or above target (points)"),
         ],
     )
     if not comparison.shown:

@@ -5,6 +5,7 @@ The rules (closing after opening, areas fixed once people answered, 1 to 500 lin
 time) are the services'; their errors come back on these fields."""
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from di4c.capacity.models import Access, Department
@@ -95,12 +96,14 @@ class LinksForm(forms.Form):
 
 class RoundChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, round_):
-        return f"{round_.title} ({round_.opens_on:%Y-%m-%d} – {round_.closes_on:%Y-%m-%d})"
+        opens = date_format(round_.opens_on, "SHORT_DATE_FORMAT")
+        closes = date_format(round_.closes_on, "SHORT_DATE_FORMAT")
+        return f"{round_.title} ({opens} – {closes})"
 
 
 class ComparisonForm(forms.Form):
     before = RoundChoiceField(
-        label=_("Compare with the earlier round"), queryset=None, empty_label=None
+        label=_("Compare with an earlier round"), queryset=None, empty_label=None
     )
 
     def __init__(self, *args, rounds, **kwargs):

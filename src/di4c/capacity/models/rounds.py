@@ -60,6 +60,10 @@ class Round(models.Model):
         _("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.DRAFT
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The target profile as it stood at closing ({"<role id>:<competence id>": level}): the
+    # results keep the targets they were closed with, and targets edited afterwards can't be
+    # used to probe the answers.
+    targets_at_close = models.JSONField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

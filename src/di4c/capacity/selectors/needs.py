@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from di4c.capacity.models import Department, Round, RoundStatus, Training
-from di4c.capacity.selectors.groups import OTHER, merge_small_groups
+from di4c.capacity.selectors.groups import OTHER
 from di4c.capacity.selectors.results import (
     ALL,
     Group,
@@ -20,8 +20,8 @@ from di4c.capacity.selectors.results import (
     _respondents,
     _round1,
     _tallies,
+    other_label,
     round_results,
-    targets_of,
 )
 
 
@@ -76,9 +76,12 @@ class Change:
 
     @property
     def target_change(self) -> Decimal | None:
-        if self.before.share_at_target is None or self.after.share_at_target is None:
+        if not self.before.rated or not self.after.rated:
             return None
-        return self.after.share_at_target - self.before.share_at_target
+        return _round1(
+            Decimal(self.after.at_target) * 100 / self.after.rated
+            - Decimal(self.before.at_target) * 100 / self.before.rated
+        )
 
 
 @dataclass
@@ -96,12 +99,17 @@ class Comparison:
 
 
 def comparable_rounds(round_: Round):
-    """Closed rounds of the same city and framework that a round can be compared with."""
-    return Round.objects.filter(
-        organisation_id=round_.organisation_id,
-        framework_id=round_.framework_id,
-        status=RoundStatus.CLOSED,
-    ).exclude(pk=round_.pk)
+    """Earlier closed rounds of the same city and framework, to compare a round with."""
+    return (
+        Round.objects.filter(
+            organisation_id=round_.organisation_id,
+            framework_id=round_.framework_id,
+            status=RoundStatus.CLOSED,
+        )
+        .filter(Q(closes_on__lt=round_.closes_on) | Q(closes_on=round_.closes_on, pk__lt=round_.pk))
+        .exclude(pk=round_.pk)
+        .order_by("-closes_on", "-pk")
+    )
 
 
 def compare_rounds(before: Round, after: Round) -> Comparison:
@@ -114,31 +122,39 @@ def compare_rounds(before: Round, after: Round) -> Comparison:
     if before.status != RoundStatus.CLOSED or after.status != RoundStatus.CLOSED:
         comparison.reason = _("Both rounds must be closed.")
         return comparison
-    sizes: dict = defaultdict(lambda: [0, 0])
-    for index, round_ in enumerate((before, after)):
-        for (department, _role), count in _respondents(round_).items():
-            sizes[department][index] += count
-    mapping = merge_small_groups({key: tuple(pair) for key, pair in sizes.items()})
-    if mapping is None:
+    both = (round_results(before), round_results(after))
+    if not all(results.shown for results in both):
         comparison.reason = _("Too few people answered one of the rounds to compare them.")
         return comparison
+    # A department stands alone only if it stands alone in both rounds' own results; the
+    # rest go to "Other". Every group compared is then a union of groups each round already
+    # shows, so nothing can be worked out by subtracting one view from the other.
+    departments = set(both[0].department_map) | set(both[1].department_map)
+    mapping = {
+        d: d if all(results.department_map.get(d) == d for results in both) else OTHER
+        for d in departments
+    }
     names = _names(Department, before.organisation)
     groups: dict = {}
-    for key, shown_as in mapping.items():
-        label = _("Other (groups under 5)") if shown_as == OTHER else names.get(key, "?")
+    for key in departments:
+        shown_as = mapping[key]
+        label = other_label() if shown_as == OTHER else names.get(key, "?")
         group = groups.setdefault(shown_as, Group(shown_as, label, 0))
-        group.respondents += sizes[key][1]
         if shown_as == OTHER:
             group.members.append(names.get(key, "?"))
     ordered = sorted(groups.values(), key=lambda g: (g.key == OTHER, g.label.lower()))
     for group in ordered:
         group.members.sort(key=str.lower)
-    ordered.append(Group(ALL, _("All departments"), sum(pair[1] for pair in sizes.values())))
-    targets = targets_of(before.organisation, before.framework)
+    ordered.append(Group(ALL, _("All departments"), both[1].respondents))
+    for (department, _role), count in _respondents(after).items():
+        groups[mapping[department]].respondents += count
     stats = [defaultdict(Stats), defaultdict(Stats)]
     for index, round_ in enumerate((before, after)):
+        results = both[index]
         for department, role, competence, level, count in _tallies(round_):
-            target = targets.get((role, competence))
+            # Target figures only for the people each round's own results count in them.
+            eligible = (results.department_map[department], role) in results.eligible
+            target = results.targets.get((role, competence)) if eligible else None
             stats[index][(mapping[department], competence)].add(level, count, target)
             stats[index][(ALL, competence)].add(level, count, target)
     from di4c.capacity.services.rounds import round_competences
@@ -171,6 +187,7 @@ class Dashboard:
     participant_hours: Decimal
     enrolled: int
     attended: int
+    recorded: int
     attendance_share: Decimal | None
 
 
@@ -186,12 +203,21 @@ def latest_closed_round(organisation) -> Round | None:
 def dashboard(organisation) -> Dashboard:
     latest = latest_closed_round(organisation)
     results = round_results(latest) if latest is not None else None
-    staff = Department.objects.filter(organisation=organisation).aggregate(
-        total=Sum("staff_count")
-    )["total"]
+    # Only departments with a headcount count, on both sides of the share.
+    staff_by_department = dict(
+        Department.objects.filter(organisation=organisation, staff_count__isnull=False).values_list(
+            "pk", "staff_count"
+        )
+    )
+    staff = sum(staff_by_department.values()) or None
     assessed = None
     if results is not None and results.shown and staff:
-        assessed = _round1(Decimal(min(results.respondents, staff)) * 100 / staff)
+        answered = sum(
+            count
+            for (department, _role), count in _respondents(latest).items()
+            if department in staff_by_department
+        )
+        assessed = _round1(Decimal(answered) * 100 / staff)
     now = timezone.now()
     held = Training.objects.filter(
         organisation=organisation, is_cancelled=False, starts_at__lte=now
@@ -223,6 +249,7 @@ def dashboard(organisation) -> Dashboard:
         participant_hours=participant_hours,
         enrolled=enrolments["enrolled"],
         attended=enrolments["attended"],
+        recorded=recorded,
         attendance_share=(
             _round1(Decimal(enrolments["attended"]) * 100 / recorded) if recorded else None
         ),

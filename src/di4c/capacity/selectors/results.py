@@ -110,8 +110,17 @@ class RoundResults:
     reason: str = ""
     groups: list[Group] = field(default_factory=list)  # departments, then "All departments"
     role_groups: list[Group] = field(default_factory=list)
+    roles_shown: bool = False
+    roles_reason: str = ""
+    # People counted in the target figures: those in a department-and-role group of at
+    # least MIN_GROUP_SIZE (see round_results).
+    target_people: int = 0
     # {(group key, competence id): Stats}; role figures under ("role", key).
     cells: dict = field(default_factory=dict)
+    # How the figures were made, for the comparison of two rounds (never shown as such).
+    department_map: dict = field(default_factory=dict, repr=False)
+    eligible: set = field(default_factory=set, repr=False)
+    targets: dict = field(default_factory=dict, repr=False)
     overall: Stats = field(default_factory=Stats)  # every competence, every person
 
     def cell(self, group_key, competence) -> Stats:
@@ -152,6 +161,21 @@ def targets_of(organisation, framework) -> dict[tuple[int, int], int]:
     }
 
 
+def round_targets(round_: Round) -> dict[tuple[int, int], int]:
+    """The targets a round's results are measured against: those frozen when it closed."""
+    if round_.targets_at_close is None:  # closed before targets were frozen
+        return targets_of(round_.organisation, round_.framework)
+    targets = {}
+    for key, level in round_.targets_at_close.items():
+        role, competence = key.split(":")
+        targets[(int(role), int(competence))] = level
+    return targets
+
+
+def other_label() -> str:
+    return _("Other (groups under %(minimum)s)") % {"minimum": MIN_GROUP_SIZE}
+
+
 def _names(model, organisation) -> dict[int, str]:
     return dict(model.objects.filter(organisation=organisation).values_list("pk", "name"))
 
@@ -163,7 +187,7 @@ def _groups(sizes: dict, names: dict, all_label: str | None) -> tuple[list[Group
     groups: dict[object, Group] = {}
     for key, shown_as in mapping.items():
         if shown_as == OTHER:
-            group = groups.setdefault(OTHER, Group(OTHER, _("Other (groups under 5)"), 0))
+            group = groups.setdefault(OTHER, Group(OTHER, other_label(), 0))
             group.members.append(names.get(key, "?"))
         else:
             group = groups.setdefault(key, Group(key, names.get(key, "?"), 0))
@@ -197,21 +221,37 @@ def round_results(round_: Round) -> RoundResults:
         by_department[department] += count
         by_role[role] += count
     departments = _groups(by_department, _names(Department, organisation), _("All departments"))
-    roles = _groups(by_role, _names(StaffRole, organisation), None)
     results.groups, department_map = departments
-    results.role_groups, role_map = roles
-    targets = targets_of(organisation, round_.framework)
+    # Target figures depend on the role, so they count only people whose department group
+    # and role together make a group of MIN_GROUP_SIZE or more: every target figure shown is
+    # then a sum of such groups, and no subtraction between two of them isolates fewer.
+    cell_sizes: dict = defaultdict(int)
+    for (department, role), count in respondents.items():
+        cell_sizes[(department_map[department], role)] += count
+    eligible = {cell for cell, size in cell_sizes.items() if size >= MIN_GROUP_SIZE}
+    results.target_people = sum(cell_sizes[cell] for cell in eligible)
+    results.department_map, results.eligible, results.targets = department_map, eligible, {}
+    # By role only when every department group splits into roles of MIN_GROUP_SIZE or more:
+    # otherwise a department's figures minus a role's could give one person's answers.
+    results.roles_shown = len(eligible) == len(cell_sizes)
+    role_map = {}
+    role_names = _names(StaffRole, organisation)  # read either way: a constant query count
+    if results.roles_shown:
+        results.role_groups, role_map = _groups(by_role, role_names, None)
+    else:
+        results.roles_reason = _(
+            "Figures by role are not shown: in some departments a role has fewer than "
+            "%(minimum)s people, and comparing the two views would reveal their answers."
+        ) % {"minimum": MIN_GROUP_SIZE}
+    targets = results.targets = round_targets(round_)
     cells: dict = defaultdict(Stats)
     for department, role, competence, level, count in _tallies(round_):
-        target = targets.get((role, competence))
-        for key in (
-            (department_map[department], competence),
-            (department_map[department], None),
-            (ALL, competence),
-            (ALL, None),
-            (("role", role_map[role]), competence),
-            (("role", role_map[role]), None),
-        ):
+        group = department_map[department]
+        target = targets.get((role, competence)) if (group, role) in eligible else None
+        keys = [(group, competence), (group, None), (ALL, competence), (ALL, None)]
+        if role_map:
+            keys += [(("role", role_map[role]), competence), (("role", role_map[role]), None)]
+        for key in keys:
             cells[key].add(level, count, target)
     results.cells = dict(cells)
     results.overall = results.cells.get((ALL, None), Stats())

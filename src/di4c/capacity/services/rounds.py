@@ -4,6 +4,7 @@ A submission is checked whole, then counted into the tallies and forgotten (see
 models/rounds.py): nothing of it can be read back as one person's answers.
 """
 
+import random
 import secrets
 from collections.abc import Mapping
 from functools import reduce
@@ -55,7 +56,7 @@ def _competence_codes(round_: Round) -> dict[str, int]:
 
 
 def _has_answers(round_: Round) -> bool:
-    return RespondentTally.objects.filter(round=round_).exists()
+    return RespondentTally.objects.filter(round=round_, count__gt=0).exists()
 
 
 @transaction.atomic
@@ -82,6 +83,10 @@ def round_save(
         raise ValidationError(
             {"access": _("People have already answered: the way to answer cannot change.")}
         )
+    if "access" in changed and round_.pk and RoundLink.objects.filter(round=round_).exists():
+        raise ValidationError(
+            {"access": _("Links have been handed out: the way to answer cannot change.")}
+        )
     if areas is not None:
         areas = list(areas)
         foreign = [a for a in areas if a.framework_id != round_.framework_id]
@@ -94,7 +99,53 @@ def round_save(
     validated_save(round_, actor=actor)
     if areas is not None:
         round_.areas.set(areas)
+        if round_.status == RoundStatus.OPEN:
+            create_tallies(round_)
     return round_
+
+
+def create_tallies(round_: Round, departments=None, roles=None) -> None:
+    """Every counter of a round made at zero when it opens (and for a department or role
+    added while it is open): the rows then exist before anyone answers, so their order in
+    the database says nothing about who answered what."""
+    organisation = round_.organisation
+    departments = departments or list(Department.objects.filter(organisation=organisation))
+    roles = roles or list(StaffRole.objects.filter(organisation=organisation))
+    competence_ids = list(_competence_codes(round_).values())
+    RespondentTally.objects.bulk_create(
+        [RespondentTally(round=round_, department=d, role=r) for d in departments for r in roles],
+        ignore_conflicts=True,
+    )
+    rows = [
+        LevelTally(round=round_, department=d, role=r, competence_id=c, level=level)
+        for d in departments
+        for r in roles
+        for c in competence_ids
+        for level in range(LEVEL_MIN, LEVEL_MAX + 1)
+    ]
+    random.shuffle(rows)
+    LevelTally.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+
+
+def create_tallies_for_open_rounds(organisation, *, department=None, role=None) -> None:
+    for round_ in Round.objects.filter(organisation=organisation, status=RoundStatus.OPEN):
+        create_tallies(
+            round_,
+            departments=[department] if department else None,
+            roles=[role] if role else None,
+        )
+
+
+def _freeze_targets(round_: Round) -> None:
+    from di4c.capacity.models import TargetLevel
+
+    round_.targets_at_close = {
+        f"{role}:{competence}": level
+        for role, competence, level in TargetLevel.objects.filter(
+            role__organisation_id=round_.organisation_id,
+            competence__framework_id=round_.framework_id,
+        ).values_list("role_id", "competence_id", "level")
+    }
 
 
 @transaction.atomic
@@ -109,6 +160,7 @@ def round_open(*, actor, round_: Round) -> Round:
         raise ValidationError(_("Add the staff roles before opening a round."))
     round_.status = RoundStatus.OPEN
     round_.save(update_fields=["status"])
+    create_tallies(round_)
     return round_
 
 
@@ -122,7 +174,8 @@ def round_close(*, actor, round_: Round) -> Round:
     round_.closed_at = timezone.now()
     if round_.closes_on > timezone.localdate():
         round_.closes_on = max(timezone.localdate(), round_.opens_on)
-    round_.save(update_fields=["status", "closed_at", "closes_on"])
+    _freeze_targets(round_)
+    round_.save(update_fields=["status", "closed_at", "closes_on", "targets_at_close"])
     from di4c.plans.services import indicators_sync_for_organisation
 
     indicators_sync_for_organisation(round_.organisation, capacity=True)
@@ -144,6 +197,24 @@ def links_create(*, actor, round_: Round, department: Department, count: int) ->
         raise ValidationError(
             {"count": _("Ask for 1 to %(most)s links at a time.") % {"most": MAX_LINKS_AT_ONCE}}
         )
+    if department.staff_count is not None:
+        # More links than people would let someone answer in others' place and work out the
+        # real answers by subtraction.
+        made = RoundLink.objects.filter(round=round_, department=department).count()
+        if made + count > department.staff_count:
+            raise ValidationError(
+                {
+                    "count": _(
+                        "The department has %(staff)s staff and %(made)s links already: "
+                        "at most %(left)s more."
+                    )
+                    % {
+                        "staff": department.staff_count,
+                        "made": made,
+                        "left": max(department.staff_count - made, 0),
+                    }
+                }
+            )
     tokens = [secrets.token_urlsafe(24) for _index in range(count)]
     RoundLink.objects.bulk_create(
         [RoundLink(round=round_, department=department, token_hash=hash_token(t)) for t in tokens]

@@ -35,14 +35,19 @@ def department_save(
     taken = Department.objects.filter(organisation=organisation, name__iexact=department.name)
     if taken.exclude(pk=department.pk).exists():
         raise ValidationError({"name": _("The city already has a department of this name.")})
+    is_new = department.pk is None
     validated_save(department, actor=actor)
+    if is_new:
+        from di4c.capacity.services.rounds import create_tallies_for_open_rounds
+
+        create_tallies_for_open_rounds(organisation, department=department)
     return department
 
 
 @transaction.atomic
 def department_delete(*, actor, department: Department) -> None:
     require_perm(actor, "capacity.manage_capacity", department.organisation)
-    if LevelTally.objects.filter(department=department).exists():
+    if LevelTally.objects.filter(department=department, count__gt=0).exists():
         raise ValidationError(
             _("Self-assessment results are counted under this department: rename it instead.")
         )
@@ -57,14 +62,19 @@ def role_save(*, actor, organisation, data: Mapping, role: StaffRole | None = No
     assign_fields(role, data, ("code", "name", "position"))
     if StaffRole.objects.filter(organisation=organisation, code=role.code).exclude(pk=role.pk):
         raise ValidationError({"code": _("The city already has a role with this code.")})
+    is_new = role.pk is None
     validated_save(role, actor=actor)
+    if is_new:
+        from di4c.capacity.services.rounds import create_tallies_for_open_rounds
+
+        create_tallies_for_open_rounds(organisation, role=role)
     return role
 
 
 @transaction.atomic
 def role_delete(*, actor, role: StaffRole) -> None:
     require_perm(actor, "capacity.manage_capacity", role.organisation)
-    if LevelTally.objects.filter(role=role).exists():
+    if LevelTally.objects.filter(role=role, count__gt=0).exists():
         raise ValidationError(
             _("Self-assessment results are counted under this role: rename it instead.")
         )
@@ -170,6 +180,9 @@ def roles_from_framework(*, actor, organisation, framework: SkillsFramework) -> 
             organisation=organisation, code=suggested["code"], name=name, position=position
         )
         added.append(role)
+        from di4c.capacity.services.rounds import create_tallies_for_open_rounds
+
+        create_tallies_for_open_rounds(organisation, role=role)
     targets = {
         suggested["code"]: suggested["targets"]
         for suggested in framework.suggested_roles

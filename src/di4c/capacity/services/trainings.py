@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from di4c.capacity.models import Department, Enrolment, Training, TrainingMaterial
 from di4c.core.services import assign_fields, require_perm, validated_save
@@ -46,7 +47,11 @@ def training_save(
         if training.capacity is not None and training.capacity < enrolled:
             raise ValidationError(
                 {
-                    "capacity": _("%(count)s people are enrolled: keep at least as many places.")
+                    "capacity": ngettext(
+                        "%(count)s person is enrolled: keep at least as many places.",
+                        "%(count)s people are enrolled: keep at least as many places.",
+                        enrolled,
+                    )
                     % {"count": enrolled}
                 }
             )

@@ -3,7 +3,7 @@ the visitor's permission, and what the pages may offer them."""
 
 from django.http import Http404
 
-from di4c.capacity.models import Round
+from di4c.capacity.models import MIN_GROUP_SIZE, Round
 from di4c.core.services import check_view_perm
 from di4c.networks import selectors as network_selectors
 
@@ -37,6 +37,8 @@ def facts(request, organisation) -> dict:
     return {
         "organisation": organisation,
         "can_manage": request.user.has_perm(MANAGE, organisation),
+        # The anonymity threshold, for the pages' wording ("groups of at least 5 people").
+        "minimum": MIN_GROUP_SIZE,
     }
 
 

@@ -2,7 +2,8 @@
 with an earlier round, and the XLSX of these aggregates.
 
 Every figure comes from the selectors, which show nothing for an open round and nothing for
-a group of fewer than 5 people (merged into "Other"). These views only lay them out."""
+a group of fewer than MIN_GROUP_SIZE people (merged into "Other"). These views only lay them
+out."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from di4c.capacity import exports, selectors
 from di4c.capacity.forms.rounds import ComparisonForm
-from di4c.capacity.models import MIN_GROUP_SIZE
 from di4c.capacity.views.round_common import as_id, round_facts, round_for
 from di4c.core.services import check_view_perm
 
@@ -61,7 +61,8 @@ def results(request, pk):
     context = {**_tabs(request, round_, "results"), "results": summary}
     if summary.shown:
         groups = summary.groups
-        role_groups = summary.role_groups
+        # The by-role figures may be held back as a whole (roles_reason says why).
+        role_groups = summary.role_groups if summary.roles_shown else []
         context.update(
             {
                 "group_rows": [(g, summary.group_overall(g.key)) for g in groups],
@@ -80,7 +81,6 @@ def results(request, pk):
                 "role_span": 2 * len(role_groups) + 1,
                 "other": _other_group(groups),
                 "other_role": _other_group(role_groups),
-                "minimum": MIN_GROUP_SIZE,
                 "chart": _chart(summary),
             }
         )
@@ -181,7 +181,8 @@ def _earlier_round(round_, value):
 @login_required
 def comparison(request, pk):
     round_ = round_for(request, pk)
-    candidates = selectors.comparable_rounds(round_).order_by("-opens_on", "-pk")
+    # Only earlier closed rounds, the latest first (the selector's choice and order).
+    candidates = selectors.comparable_rounds(round_)
     form = ComparisonForm(request.GET or None, rounds=candidates)
     context = {**_tabs(request, round_, "comparison"), "form": form, "has_candidates": False}
     if not round_.shows_results:
@@ -204,14 +205,14 @@ def comparison(request, pk):
                 for group in sorted(compared.groups, key=lambda g: g.key != selectors.ALL)
             ]
             context["other"] = _other_group(compared.groups)
-            context["minimum"] = MIN_GROUP_SIZE
     return render(request, "capacity/comparison.html", context)
 
 
 @login_required
 def export(request, pk):
     """The aggregates as an XLSX workbook: results, by role, needs (and the comparison with
-    ?before=<round>). Never a row for fewer than 5 people; nothing for an open round."""
+    ?before=<round>). Never a row for fewer than MIN_GROUP_SIZE people; nothing for an open
+    round."""
     round_ = round_for(request, pk)
     summary = selectors.round_results(round_)
     if not summary.shown:

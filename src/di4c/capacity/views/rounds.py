@@ -1,6 +1,7 @@
 """The city's self-assessment rounds: the list, the round form, opening and closing, the
-round's page (how many people answered per department, nothing more while it is open) and
-the single-use links for a department, shown once. Results are in round_results.py."""
+round's page (how many people answered; per department only for the city's editors while
+the round is not closed; nothing more) and the single-use links for a department, shown
+once. Results are in round_results.py."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -84,10 +85,18 @@ def round_edit(request, pk):
     return _round_form_page(request, round_.organisation, round_, round_.framework)
 
 
+def answered_total(round_) -> int:
+    """How many people have answered the round: the one figure everyone who reads the round
+    may see, whatever its status."""
+    total = RespondentTally.objects.filter(round=round_).aggregate(total=Sum("count"))["total"]
+    return total or 0
+
+
 def participation(round_) -> list[dict]:
     """Per department of the city: the links handed out and the people who answered.
-    Only counts of people - allowed while the round is open, as they say nothing of anyone's
-    answers."""
+    Only counts of people, and only for the city's editors while the round is not closed
+    (as the API): they remind departments to answer. Once closed, the results take over,
+    with their rule of MIN_GROUP_SIZE."""
     departments = Department.objects.filter(organisation_id=round_.organisation_id).order_by("name")
     links = dict(
         RoundLink.objects.filter(round=round_)
@@ -114,24 +123,24 @@ def participation(round_) -> list[dict]:
 def _detail_context(request, round_, links_form=None) -> dict:
     organisation = round_.organisation
     can_manage = request.user.has_perm(MANAGE, organisation)
-    rows = participation(round_)
-    offers_links = (
-        can_manage and round_.access == Access.LINKS and round_.status != RoundStatus.CLOSED
-    )
+    is_closed = round_.status == RoundStatus.CLOSED
+    shows_departments = can_manage and not is_closed
+    offers_links = shows_departments and round_.access == Access.LINKS
     if offers_links and links_form is None:
         links_form = LinksForm(organisation=organisation)
+    # The departments' counts, or None: then the page gives the total only.
+    rows = participation(round_) if shows_departments else None
     return {
         **facts(request, organisation),
         "round": round_,
         "areas": list(round_.areas.order_by("position")),
         "competence_count": len(services.round_competences(round_)),
         "rows": rows,
-        "answered_total": sum(row["answered"] for row in rows),
-        "links_total": sum(row["links"] for row in rows),
+        "answered_total": answered_total(round_),
         "links_form": links_form if offers_links else None,
         "answer_url": (
             _absolute(reverse("capacity:answer_round", args=[round_.pk]))
-            if round_.access == Access.ACCOUNTS and round_.status != RoundStatus.CLOSED
+            if round_.access == Access.ACCOUNTS and not is_closed
             else None
         ),
         "current": "rounds",
@@ -174,14 +183,13 @@ def round_close(request, pk):
     if round_.status != RoundStatus.OPEN:
         messages.error(request, _("Only an open round can be closed."))
         return redirect(round_)
-    rows = participation(round_)
     return render(
         request,
         "capacity/round_close.html",
         {
             **facts(request, round_.organisation),
             "round": round_,
-            "answered_total": sum(row["answered"] for row in rows),
+            "answered_total": answered_total(round_),
             "current": "rounds",
         },
     )

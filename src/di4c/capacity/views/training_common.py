@@ -60,9 +60,14 @@ def _ordered_competences():
     return Competence.objects.select_related("area").order_by("position")
 
 
-def trainings_of(organisation, user, *, upcoming: bool):
-    """The city's trainings to come (soonest first) or that have started (latest first),
-    each with its enrolment count and whether `user` is enrolled."""
+UPCOMING, HELD, CANCELLED = "upcoming", "held", "cancelled"
+
+
+def trainings_of(organisation, user, *, when: str):
+    """The city's trainings to come (soonest first, cancelled ones included and marked, so
+    that those enrolled see it), held (started and not cancelled, latest first) or cancelled
+    before they could be held (their time has passed; latest first), each with its enrolment
+    count and whether `user` is enrolled."""
     now = timezone.now()
     trainings = (
         Training.objects.filter(organisation=organisation)
@@ -74,16 +79,21 @@ def trainings_of(organisation, user, *, upcoming: bool):
         trainings = trainings.annotate(
             is_mine=Exists(Enrolment.objects.filter(training=OuterRef("pk"), user=user))
         )
-    if upcoming:
+    if when == UPCOMING:
         return trainings.filter(starts_at__gt=now).order_by("starts_at", "pk")
-    return trainings.filter(starts_at__lte=now).order_by("-starts_at", "-pk")
+    past = trainings.filter(starts_at__lte=now).order_by("-starts_at", "-pk")
+    return past.filter(is_cancelled=when == CANCELLED)
 
 
 def training_counts(organisation) -> dict:
+    """The number of trainings under each tab. Held ones are counted as the dashboard does:
+    started and not cancelled."""
     now = timezone.now()
+    past = Q(starts_at__lte=now)
     return Training.objects.filter(organisation=organisation).aggregate(
         upcoming=Count("pk", filter=Q(starts_at__gt=now)),
-        held=Count("pk", filter=Q(starts_at__lte=now)),
+        held=Count("pk", filter=past & Q(is_cancelled=False)),
+        cancelled=Count("pk", filter=past & Q(is_cancelled=True)),
     )
 
 

@@ -16,7 +16,10 @@ from di4c.capacity import services
 from di4c.capacity.forms.trainings import EnrolPersonForm, EnrolSelfForm, TrainingForm
 from di4c.capacity.models import Enrolment
 from di4c.capacity.views.training_common import (
+    CANCELLED,
+    HELD,
     MANAGE,
+    UPCOMING,
     city_time,
     enrolments_of,
     offered_competences,
@@ -38,8 +41,10 @@ NEW_TRAINING_DEFAULTS = {"capacity": 20, "duration_hours": 2}
 @login_required
 def training_list(request, slug):
     organisation = organisation_for(request, slug)
-    when = "held" if request.GET.get("when") == "held" else "upcoming"
-    trainings = trainings_of(organisation, request.user, upcoming=when == "upcoming")
+    when = request.GET.get("when")
+    if when not in (HELD, CANCELLED):
+        when = UPCOMING
+    trainings = trainings_of(organisation, request.user, when=when)
     page = Paginator(trainings, PER_PAGE).get_page(request.GET.get("page"))
     with city_time(organisation):
         return render(

@@ -436,8 +436,12 @@ def action_from_training_need(*, actor, plan: Plan, need, round_) -> Action:
     require_perm(actor, "plans.edit_plan", plan)
     if round_.organisation_id != plan.organisation_id:
         raise ValidationError(_("The self-assessment round is of another city."))
+    from di4c.capacity.selectors import OTHER
+    from di4c.capacity.selectors.results import other_label
+
     competence, stats = need.competence, need.stats
     with translation.override(plan.language):
+        group = other_label() if need.group.key == OTHER else need.group.label
         objective = _skills_objective(actor, plan)
         action = action_save(
             actor=actor,
@@ -446,7 +450,7 @@ def action_from_training_need(*, actor, plan: Plan, need, round_) -> Action:
                 "objective": objective,
                 "title": (
                     _("Training: %(competence)s (%(group)s)")
-                    % {"competence": competence.display_name, "group": need.group.label}
+                    % {"competence": competence.display_name, "group": group}
                 )[:300],
                 "description": _(
                     "%(below)s of %(rated)s people are below their role's target in "
