@@ -27,6 +27,7 @@ from di4c.maturity.frameworks import (
     _list_translations,
     _text,
     _translations,
+    installed_version,
     parse,
 )
 
@@ -199,20 +200,9 @@ def load_text(text: str) -> tuple[SkillsFramework, bool]:
     a version that exists is refused (versions are immutable)."""
     clean = check_text(text)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    existing = SkillsFramework.objects.filter(code=clean["code"], version=clean["version"]).first()
+    existing = installed_version(SkillsFramework, clean, digest)
     if existing is not None:
-        if existing.source_sha256 == digest:
-            return existing, False
-        raise FrameworkFileError(
-            [
-                Problem(
-                    None,
-                    "version",
-                    f"{clean['code']} version {clean['version']} is already installed with "
-                    "other content: raise the version number",
-                )
-            ]
-        )
+        return existing, False
     framework = SkillsFramework.objects.create(
         code=clean["code"],
         version=clean["version"],

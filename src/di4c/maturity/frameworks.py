@@ -322,26 +322,34 @@ def check_text(text: str) -> dict:
     return clean
 
 
+def installed_version(model, clean: dict, digest: str):
+    """The framework version already installed from this very file, or None if the version
+    is new; other content under an installed version is refused (versions are immutable).
+    Shared with the capacity app's skills frameworks."""
+    existing = model.objects.filter(code=clean["code"], version=clean["version"]).first()
+    if existing is None or existing.source_sha256 == digest:
+        return existing
+    raise FrameworkFileError(
+        [
+            Problem(
+                None,
+                "version",
+                f"{clean['code']} version {clean['version']} is already installed with "
+                "other content: raise the version number",
+            )
+        ]
+    )
+
+
 @transaction.atomic
 def load_text(text: str) -> tuple[Framework, bool]:
     """Install a framework version. Loading the same file again changes nothing; a different
     file with a version that exists is refused (versions are immutable)."""
     clean = check_text(text)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    existing = Framework.objects.filter(code=clean["code"], version=clean["version"]).first()
+    existing = installed_version(Framework, clean, digest)
     if existing is not None:
-        if existing.source_sha256 == digest:
-            return existing, False
-        raise FrameworkFileError(
-            [
-                Problem(
-                    None,
-                    "version",
-                    f"{clean['code']} version {clean['version']} is already installed with "
-                    "other content: raise the version number",
-                )
-            ]
-        )
+        return existing, False
     framework = Framework.objects.create(
         code=clean["code"],
         version=clean["version"],
