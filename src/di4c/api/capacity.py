@@ -18,11 +18,11 @@ from di4c.api.capacity_schemas import (
     DepartmentIn,
     DepartmentOut,
     DepartmentPatch,
-    FrameworkOut,
     FrameworkSummaryOut,
     RoleIn,
     RoleOut,
     RolePatch,
+    SkillsFrameworkOut,
     TargetsOut,
     bands,
     capacity_city,
@@ -106,7 +106,7 @@ def list_frameworks(request):
 
 @router.get(
     "/capacity/frameworks/{code}/{version}",
-    response={200: FrameworkOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: SkillsFrameworkOut, 404: ErrorOut, 422: ErrorOut},
 )
 def get_framework(request, code: str, version: int, lang: str | None = None):
     """Areas and competences, each with what a person can do at each of the eight levels,

@@ -206,7 +206,7 @@ class SuggestedRoleOut(Schema):
     targets: dict[str, int] = Field(..., description="Target level by competence code")
 
 
-class FrameworkOut(FrameworkSummaryOut):
+class SkillsFrameworkOut(FrameworkSummaryOut):
     language: str = Field(..., description="The language of the names and descriptors")
     bands: list[BandOut]
     areas: list[AreaOut]
@@ -500,7 +500,7 @@ class AttendanceOut(Schema):
     absent: int
 
 
-class AttendanceIn(In):
+class TrainingAttendanceIn(In):
     attended: list[Id] = Field(
         ..., max_length=10_000, description="Ids of the enrolments present; the others: absent"
     )

@@ -20,11 +20,11 @@ from di4c.api.auth import token_or_session
 from di4c.api.capacity_schemas import (
     READ,
     WRITE,
-    AttendanceIn,
     AttendanceOut,
     EnrolmentOut,
     EnrolPersonIn,
     EnrolSelfIn,
+    TrainingAttendanceIn,
     TrainingIn,
     TrainingOut,
     TrainingPatch,
@@ -242,7 +242,7 @@ def cancel_enrolment(request, pk: int):
     response={200: AttendanceOut, **WRITE},
     auth=token_or_session,
 )
-def record_attendance(request, pk: int, payload: AttendanceIn):
+def record_attendance(request, pk: int, payload: TrainingAttendanceIn):
     """Who attended: the enrolments listed were present, every other one absent (once the
     training has started)."""
     training = _manageable(request, pk)

@@ -296,7 +296,7 @@ class FlagIn(In):
     comment_id: Id | None = Field(None, description="Report a comment of the idea")
 
 
-class AnswerIn(In):
+class IdeaAnswerIn(In):
     status: str = Field(
         ...,
         description="under_review, accepted (with action_id), already_planned or "

@@ -22,12 +22,12 @@ from di4c.api.engagement_schemas import (
     related,
 )
 from di4c.api.idea_schemas import (
-    AnswerIn,
     CommentIn,
     CommentOut,
     FlagIn,
     FlagOut,
     HideIn,
+    IdeaAnswerIn,
     IdeaDetailOut,
     IdeaFilters,
     IdeaIn,
@@ -210,7 +210,7 @@ def flag_content(request, pk: int, payload: FlagIn):
 
 
 @router.post("/ideas/{pk}/answer", response={200: IdeaDetailOut, **WRITE}, auth=token_or_session)
-def answer_idea(request, pk: int, payload: AnswerIn):
+def answer_idea(request, pk: int, payload: IdeaAnswerIn):
     """The city's answer, mailed to the author and kept in the idea's journey: accepted names
     the plan action the idea became (action_id); not retained says why (answer)."""
     idea = _readable(request, pk)

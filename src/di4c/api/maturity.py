@@ -17,7 +17,7 @@ from di4c.networks import selectors as network_selectors
 router = Router(tags=["maturity"])
 
 
-class IndicatorOut(Schema):
+class FrameworkIndicatorOut(Schema):
     code: str
     question: str
     question_i18n: dict[str, str]
@@ -31,7 +31,7 @@ class DimensionOut(Schema):
     name: str
     name_i18n: dict[str, str]
     weight: float
-    indicators: list[IndicatorOut]
+    indicators: list[FrameworkIndicatorOut]
 
     @staticmethod
     def resolve_indicators(obj):
