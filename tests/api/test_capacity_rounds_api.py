@@ -292,10 +292,11 @@ def test_a_round_answered_by_signing_in(client, setup, botosani, editor, token_f
 
 
 def _answer_city(round_, editor, taxes_level=3, scale=1):
-    """Taxes: 6 front-office people; Registry: 5 front-office; Archive: 4 IT people."""
+    """Taxes: 6 front-office people; Registry: 5; Archive: 4 (all front office, so that every
+    department group splits into roles of five or more and target figures are shown)."""
     answer(round_, "API Taxes", "api-front", taxes_level, actor=editor, count=6 * scale)
     answer(round_, "API Registry", "api-front", 5, actor=editor, count=5 * scale)
-    answer(round_, "API Archive", "api-it", 2, actor=editor, count=4 * scale)
+    answer(round_, "API Archive", "api-front", 2, actor=editor, count=4 * scale)
 
 
 def _groups_in(body) -> list[dict]:
@@ -341,10 +342,9 @@ def test_results_never_show_a_group_of_four(client, open_round, editor, token_fo
         ("all", "All departments", 15),
     ]
     assert body["departments"][1]["members"] == ["API Archive", "API Registry"]
-    # Archive's four IT people are a department-and-role group under five: no figures by
-    # role, and they are left out of the target figures.
-    assert body["roles"] == [] and body["roles_shown"] is False
-    assert "fewer than 5 people" in body["roles_reason"]
+    # One role in every department group: figures by role are shown (15 front office).
+    assert body["roles_shown"] is True and body["roles_reason"] == ""
+    assert [(g["kind"], g["respondents"]) for g in body["roles"]] == [("role", 15)]
     for group in _groups_in(body):
         assert group["respondents"] >= 5
         assert all(cell["respondents"] >= 5 for cell in group["cells"])
@@ -352,11 +352,11 @@ def test_results_never_show_a_group_of_four(client, open_round, editor, token_fo
     first = taxes["cells"][0]
     assert first["mean_level"] == 3.0 and first["below"] == 6 and first["shortfall"] == 6
     other_cell = other["cells"][0]
-    # Registry: 5 at 5 (target 4); Archive: 4 at 2 (IT, left out of the target figures).
-    assert other_cell["mean_level"] == 3.7 and other_cell["share_at_target"] == 100.0
+    # Registry: 5 at 5 (target 4); Archive: 4 at 2 -> 5 of 9 at target.
+    assert other_cell["mean_level"] == 3.7 and other_cell["share_at_target"] == 55.6
     assert other_cell["bands"] == [4, 0, 5, 0]
-    # Taxes: 6 below target; Registry: 5 at target -> 5 of 11.
-    assert everyone["overall"]["share_at_target"] == 45.5
+    # Taxes: 6 below target; Registry: 5 at target; Archive: 4 below -> 5 of 15.
+    assert everyone["overall"]["share_at_target"] == 33.3
     assert body["overall"]["respondents"] == 15 * len(body["competences"])
 
 
@@ -366,16 +366,18 @@ def test_needs_are_ranked_by_the_levels_missing(client, open_round, editor, toke
     codes = codes_of(open_round)
     url = f"{CAPACITY}/rounds/{open_round.pk}/needs"
     body = client.get(url, **token_for("coordinator")).json()
-    assert body["shown"] is True and body["count"] == len(codes)
+    assert body["shown"] is True and body["count"] == 2 * len(codes)
     ranked = [(n["group"]["label"], n["competence"]["code"]) for n in body["needs"]]
-    # Taxes: 6 people 1 level short = 6 per competence. "Other" has no need: Registry is at
-    # target, and Archive's four IT people are too few to count in target figures.
-    assert ranked == [("API Taxes", code) for code in codes]
-    assert [n["rank"] for n in body["needs"]] == list(range(1, len(codes) + 1))
-    assert [n["stats"]["shortfall"] for n in body["needs"]] == [6] * len(codes)
+    # "Other": Archive's 4 people 2 levels short = 8 per competence; Taxes: 6 people 1 short.
+    assert ranked == [("Other (groups under 5)", code) for code in codes] + [
+        ("API Taxes", code) for code in codes
+    ]
+    assert [n["rank"] for n in body["needs"]] == list(range(1, 2 * len(codes) + 1))
+    shortfalls = [n["stats"]["shortfall"] for n in body["needs"]]
+    assert shortfalls == [8] * len(codes) + [6] * len(codes)
     assert all(need["group"]["respondents"] >= 5 for need in body["needs"])
     cut = client.get(url, {"limit": 2}, **token_for("coordinator")).json()
-    assert len(cut["needs"]) == 2 and cut["count"] == len(codes)
+    assert len(cut["needs"]) == 2 and cut["count"] == 2 * len(codes)
     for who in OUTSIDERS:
         assert client.get(url, **token_for(who)).status_code == 403
 

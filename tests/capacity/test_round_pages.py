@@ -35,10 +35,8 @@ pytestmark = pytest.mark.django_db
 
 # Hand-worked figures (targets: clerks 4, heads 6; the round asks 1.1, 1.2 and 1.3):
 # Finance 7 people, Civil registry 7, Archive 4 and Library 4 (together 8, as "Other").
-# Target figures count only department-group-and-role groups of 5 or more: Finance's 5
-# clerks, Civil registry's 7 and Other's 5 (Archive's 4 and Library's 1), not Finance's 2
-# heads nor Other's 3; and as some roles are too small in a department group, nothing is
-# shown by role.
+# Finance's 2 heads and Other's 3 are fewer than 5 in their department group: figures by
+# role and every figure against targets are held back (the mean levels are shown).
 PEOPLE = [
     ("Finance", "clerk", {"1.1": 5, "1.2": 4, "1.3": 2}, 5),
     ("Finance", "head", 6, 2),
@@ -48,6 +46,16 @@ PEOPLE = [
     ("Library", "head", {"1.1": 2, "1.2": 3, "1.3": 3}, 3),
 ]
 OTHER_LABEL = "Other (groups under 5) (Archive, Library)"
+# The same departments, with every department-and-role group of 5 or more, so that the
+# figures against targets (and so the training needs) are shown: Finance 5 clerks and 5
+# heads, Civil registry 7 clerks, "Other" 5 clerks (Archive's 4 and Library's 1).
+PEOPLE_BY_ROLE = [
+    ("Finance", "clerk", {"1.1": 5, "1.2": 4, "1.3": 2}, 5),
+    ("Finance", "head", {"1.1": 6, "1.2": 5, "1.3": 5}, 5),
+    ("Civil registry", "clerk", 3, 7),
+    ("Archive", "clerk", 4, 4),
+    ("Library", "clerk", 2, 1),
+]
 
 
 def url(round_, part="") -> str:
@@ -58,6 +66,13 @@ def url(round_, part="") -> str:
 def closed_round(city, editor):
     round_ = make_round(editor, city)
     answered(round_, editor, PEOPLE)
+    return close(editor, round_)
+
+
+@pytest.fixture
+def needs_round(city, editor):
+    round_ = make_round(editor, city)
+    answered(round_, editor, PEOPLE_BY_ROLE)
     return close(editor, round_)
 
 
@@ -307,32 +322,51 @@ def test_results_never_show_a_group_under_five_and_keep_the_totals(client_as, cl
     assert not any(h.startswith(("Archive", "Library")) for h in headers)
     assert "Archive, Library" in text_of(doc.xpath('//*[@data-testid="other-members"]')[0])
     assert "at least 5 people" in text_of(doc.xpath('//*[@data-testid="rule-of-five"]')[0])
-    # The share is of self-ratings: 22 of the 51 made by the 17 clerks counted (Finance's 5
-    # at target in 1.1 and 1.2, Archive's 4 in all three).
+    # Finance's 2 heads and Other's 3 are too few in their department group: no figure
+    # against targets anywhere, and the page says why, by the summary and by role.
     summary = doc.xpath('//dl[@data-testid="results-summary"]')[0]
     assert [text_of(dt_) for dt_ in summary.xpath("./dt")][2] == "Self-ratings at or above target"
-    assert text_of(summary.xpath("./dd")[2]) == "43.1 %"
+    assert text_of(summary.xpath("./dd")[2]) == "–"
     assert "department-and-role group of at least 5" in text_of(
         doc.xpath('//*[@data-testid="target-help"]')[0]
     )
-    # Hand-worked cells: (mean level, share at or above target) per group.
+    reason = "Figures by role and against targets are not shown"
+    assert reason in text_of(doc.xpath('//*[@data-testid="targets-reason"]')[0])
+    assert [row[-1] for row in groups] == ["–", "–", "–", "–"]
+    # Hand-worked cells: (mean level, share at or above target) per group, in order Civil
+    # registry, Finance, Other, All departments. The mean levels count everyone: Finance
+    # (25 + 12) / 7 = 5.3 in 1.1, (10 + 12) / 7 = 3.1 in 1.3; Other (16 + 2 + 6) / 8 = 3 in
+    # 1.1, (16 + 2 + 9) / 8 = 3.4 in 1.3.
     cells = matrix(response, "department-matrix")
-    # Groups in order: Civil registry, Finance, Other, All departments. Finance's mean level
-    # counts its 2 heads ((25 + 12) / 7 = 5.3), its share only its 5 clerks; Other's share
-    # is of its 5 clerks (Archive's 4 at 4, Library's 1 at 2).
-    assert cells["1.1"] == ["3", "0 %", "5.3", "100 %", "3", "80 %", "3.7", "52.9 %"]
-    assert cells["1.3"][2:6] == ["3.1", "0 %", "3.4", "80 %"]
-    # Some roles are too few in a department group: nothing by role.
-    assert "Figures by role are not shown" in text_of(
-        doc.xpath('//*[@data-testid="roles-reason"]')[0]
-    )
+    assert cells["1.1"] == ["3", "–", "5.3", "–", "3", "–", "3.7", "–"]
+    assert cells["1.3"][2:6] == ["3.1", "–", "3.4", "–"]
+    # Nothing by role either.
+    assert reason in text_of(doc.xpath('//*[@data-testid="roles-reason"]')[0])
     assert not doc.xpath('//table[@data-testid="role-groups" or @data-testid="role-matrix"]')
     # The chart's figures are in the page, with the same table beside it.
     assert doc.xpath('//script[@id="capacity-chart"]')
     assert doc.xpath('//script[contains(@src, "chart-4.6.1.umd.min.js")]')
-    # All departments, 1.1: (21 + 37 + 24) / 22 = 3.73 -> 3.7; the 17 clerks counted have a
-    # target of 4; 9 of them (Finance's 5, Archive's 4) at or above it: 52.9 %.
-    assert table_rows(response, "all-table")[2][1:4] == ["3.7", "4", "52.9 %"]
+    # All departments, 1.1: (21 + 37 + 24) / 22 = 3.73 -> 3.7; no mean target, no share.
+    assert table_rows(response, "all-table")[2][1:4] == ["3.7", "–", "–"]
+
+
+def test_results_against_targets_when_every_department_role_group_is_big_enough(
+    client_as, needs_round
+):
+    response = client_as("local-group").get(url(needs_round, "results/"))
+    doc = parsed(response)
+    assert not doc.xpath('//*[@data-testid="targets-reason" or @data-testid="roles-reason"]')
+    # Self-ratings at or above target: Finance's clerks in 1.1 and 1.2 (10), its heads in
+    # 1.1 (5), Archive's 4 clerks in all three (12): 27 of the 66 made by the 22 people.
+    summary = doc.xpath('//dl[@data-testid="results-summary"]')[0]
+    assert text_of(summary.xpath("./dd")[2]) == "40.9 %"
+    # 1.1, in order Civil registry, Finance, Other, All departments: Finance (25 + 30) / 10
+    # = 5.5, all at target; Other (16 + 2) / 5 = 3.6, 4 of 5 at target; all (21 + 55 + 18)
+    # / 22 = 4.3, 14 of 22 = 63.6 %.
+    cells = matrix(response, "department-matrix")
+    assert cells["1.1"] == ["3", "0 %", "5.5", "100 %", "3.6", "80 %", "4.3", "63.6 %"]
+    # All departments, 1.1: mean target (17 × 4 + 5 × 6) / 22 = 4.45 -> 4.5.
+    assert table_rows(response, "all-table")[2][1:4] == ["4.3", "4.5", "63.6 %"]
 
 
 def test_results_by_role_when_every_role_is_big_enough(client_as, city, editor):
@@ -363,25 +397,41 @@ def test_a_round_answered_by_four_people_shows_nothing(client_as, city, editor):
 # --- training needs and the plan ----------------------------------------------------------------
 
 
-def test_the_needs_are_ranked_as_worked_out_by_hand(client_as, closed_round):
-    response = client_as("local-group").get(url(closed_round, "needs/"))
+def test_the_needs_are_ranked_as_worked_out_by_hand(client_as, needs_round):
+    response = client_as("local-group").get(url(needs_round, "needs/"))
+    assert not parsed(response).xpath('//*[@data-testid="roles-reason"]')
     rows = [row[:7] for row in table_rows(response, "needs")[1:]]
     ranking = [(row[0], row[1], row[2].split()[0], row[3], row[4], row[5], row[6]) for row in rows]
     assert ranking == [
-        ("1", "Finance", "1.3", "5 of 5", "100 %", "3.1 / 4", "10"),
+        # Finance, 1.3: its 5 clerks at 2 (2 levels each) and 5 heads at 5 (1 each) are all
+        # below; mean (10 + 25) / 10 = 3.5 against (20 + 30) / 10 = 5.
+        ("1", "Finance", "1.3", "10 of 10", "100 %", "3.5 / 5", "15"),
         ("2", "Civil registry", "1.1", "7 of 7", "100 %", "3 / 4", "7"),
         ("3", "Civil registry", "1.2", "7 of 7", "100 %", "3 / 4", "7"),
         ("4", "Civil registry", "1.3", "7 of 7", "100 %", "3 / 4", "7"),
-        # Of Other's 5 clerks, Library's one at 2 is below; its 3 heads have no target figure.
-        ("5", OTHER_LABEL, "1.1", "1 of 5", "20 %", "3 / 4", "2"),
-        ("6", OTHER_LABEL, "1.2", "1 of 5", "20 %", "3.4 / 4", "2"),
-        ("7", OTHER_LABEL, "1.3", "1 of 5", "20 %", "3.4 / 4", "2"),
+        # Finance, 1.2: only the 5 heads (at 5, target 6) are below.
+        ("5", "Finance", "1.2", "5 of 10", "50 %", "4.5 / 5", "5"),
+        # Of Other's 5 clerks, Library's one at 2 is below; Archive's 4 at 4 are not.
+        ("6", OTHER_LABEL, "1.1", "1 of 5", "20 %", "3.6 / 4", "2"),
+        ("7", OTHER_LABEL, "1.2", "1 of 5", "20 %", "3.6 / 4", "2"),
+        ("8", OTHER_LABEL, "1.3", "1 of 5", "20 %", "3.6 / 4", "2"),
     ]
 
 
-def test_a_need_becomes_an_action_of_the_citys_plan(client_as, demo_plans, closed_round):
+def test_no_needs_are_made_up_when_target_figures_are_held_back(client_as, closed_round):
+    # Finance's 2 heads and Other's 3 are too few in their department group: the page says
+    # why there is no need, instead of claiming that nobody is below target.
+    doc = parsed(client_as("local-group").get(url(closed_round, "needs/")))
+    assert not doc.xpath('//table[@data-testid="needs"]')
+    assert not doc.xpath('//*[@data-testid="no-needs"]')
+    reason = text_of(doc.xpath('//*[@data-testid="roles-reason"]')[0])
+    assert "Figures by role and against targets are not shown" in reason
+
+
+def test_a_need_becomes_an_action_of_the_citys_plan(client_as, demo_plans, needs_round):
     from di4c.plans.models import Action, Plan
 
+    closed_round = needs_round
     plan = Plan.objects.get(organisation=closed_round.organisation)
     client = client_as("botosani-editor")
     doc = parsed(client.get(url(closed_round, "needs/")))
@@ -399,18 +449,18 @@ def test_a_need_becomes_an_action_of_the_citys_plan(client_as, demo_plans, close
     assert action.source_competence.code == "1.3"
     assert "Finance" in action.title
     # The action is written in the plan's language (Romanian for Botoșani): the figures of
-    # the need (5 of 5 clerks below target in 1.3, mean 3.1 against 4) in its words.
+    # the need (10 of 10 people below target in 1.3, mean 3.5 against 5) in its words.
     with translation.override(plan.language):
         expected = gettext(
             "%(below)s of %(rated)s people are below their role's target in "
             "%(code)s; average level %(level)s against a target of %(target)s "
             "(%(round)s)."
         ) % {
-            "below": 5,
-            "rated": 5,
+            "below": 10,
+            "rated": 10,
             "code": "1.3",
-            "level": Decimal("3.1"),
-            "target": Decimal("4.0"),
+            "level": Decimal("3.5"),
+            "target": Decimal("5.0"),
             "round": closed_round.title,
         }
     assert action.description == expected
@@ -421,10 +471,11 @@ def test_a_need_becomes_an_action_of_the_citys_plan(client_as, demo_plans, close
 
 @pytest.mark.parametrize("who", ["citizen", "messina-editor"])
 def test_no_plan_action_for_people_who_may_not_edit_the_plan(
-    client_as, demo_plans, closed_round, who
+    client_as, demo_plans, needs_round, who
 ):
     from di4c.plans.models import Action, Plan
 
+    closed_round = needs_round
     plan = Plan.objects.get(organisation=closed_round.organisation)
     before = Action.objects.count()
     finance = department(closed_round.organisation, "Finance")
@@ -437,9 +488,10 @@ def test_no_plan_action_for_people_who_may_not_edit_the_plan(
     assert Action.objects.count() == before
 
 
-def test_a_need_that_is_not_in_the_results_makes_no_action(client_as, demo_plans, closed_round):
+def test_a_need_that_is_not_in_the_results_makes_no_action(client_as, demo_plans, needs_round):
     from di4c.plans.models import Action
 
+    closed_round = needs_round
     before = Action.objects.count()
     archive = department(closed_round.organisation, "Archive")  # merged into "Other"
     competence = services.round_competences(closed_round)[0]
@@ -459,8 +511,9 @@ def test_a_need_that_is_not_in_the_results_makes_no_action(client_as, demo_plans
     assert Action.objects.count() == before
 
 
-def test_without_a_plan_the_needs_page_offers_to_start_one(client_as, closed_round):
-    doc = parsed(client_as("botosani-editor").get(url(closed_round, "needs/")))
+def test_without_a_plan_the_needs_page_offers_to_start_one(client_as, needs_round):
+    doc = parsed(client_as("botosani-editor").get(url(needs_round, "needs/")))
+    assert doc.xpath('//table[@data-testid="needs"]')
     assert not doc.xpath('//table[@data-testid="needs"]//form')
     assert doc.xpath('//a[@href="/organisations/botosani/plans/"]')
 

@@ -133,15 +133,15 @@ def _past_training(editor, city, topic, hours, people=0, attended=None, cancelle
 
 def test_the_dashboard_shows_the_latest_closed_rounds_figures(client_as, city, editor):
     round_ = make_round(editor, city)
-    # 12 people of 64 staff; clerks (target 4) at 5, 3 and 4; heads (target 6) at 6.
+    # 12 people of 64 staff; Finance's 6 clerks (target 4) at 5 and 3, Civil registry's 6
+    # heads (target 6) at 6: every department-and-role group has 5 or more people.
     answered(
         round_,
         editor,
         [
             ("Finance", "clerk", 5, 4),
             ("Finance", "clerk", 3, 2),
-            ("Civil registry", "clerk", 4, 3),
-            ("Civil registry", "head", 6, 3),
+            ("Civil registry", "head", 6, 6),
         ],
     )
     close(editor, round_)
@@ -162,12 +162,13 @@ def test_the_dashboard_shows_the_latest_closed_rounds_figures(client_as, city, e
             "attendance",
         )
     }
-    # 12 of 64 staff = 18.75 % -> 18.8 %.
+    # 12 of the 64 staff of all the departments (every one has a headcount) = 18.75 % ->
+    # 18.8 %.
     assert figure["assessed"].startswith("18.8 %") and "(12 of 64 people)" in figure["assessed"]
-    # Target figures count only department-and-role groups of 5 or more: Finance's 6 clerks
-    # (Civil registry's 3 clerks and 3 heads are too few). 4 clerks at 5 are at target in the
-    # 3 competences, the 2 at 3 in none: 12 of 18 self-ratings = 66.7 %.
-    assert figure["at-target"] == "66.7 %"
+    # 4 clerks at 5 are at target in the 3 competences, the 2 at 3 in none, the 6 heads in
+    # all: 30 of 36 self-ratings = 83.3 %.
+    assert figure["at-target"] == "83.3 %"
+    assert not doc.xpath('//*[@data-testid="roles-reason"]')
     labels = [text_of(dt_) for dt_ in doc.xpath('//*[@data-testid="dashboard-figures"]/dt')]
     assert "Self-ratings at or above target" in labels
     assert "department-and-role group of at least 5" in text_of(doc)
@@ -181,6 +182,42 @@ def test_the_dashboard_shows_the_latest_closed_rounds_figures(client_as, city, e
     rows = table_rows(client_as("local-group").get(CITY), "top-needs")
     first = services.round_competences(round_)[0]
     assert rows[1] == ["1", "Finance", f"1.1 {first.display_name}", "2 / 6", "2"]
+    assert text_of(doc.xpath('//*[@data-testid="need-count"]')[0]) == "3"
+
+
+def test_the_dashboard_holds_back_what_small_groups_would_give_away(client_as, city, editor):
+    round_ = make_round(editor, city)
+    # Civil registry's 3 clerks and 3 heads are too few in their department: no figure
+    # against targets, and so no training need.
+    answered(
+        round_,
+        editor,
+        [
+            ("Finance", "clerk", 5, 6),
+            ("Civil registry", "clerk", 4, 3),
+            ("Civil registry", "head", 6, 3),
+        ],
+    )
+    close(editor, round_)
+    # Library has no headcount: a share over the other departments' staff would tell how
+    # many answered among them, so only the number of people is shown.
+    library = Department.objects.get(organisation=city, name="Library")
+    services.department_save(
+        actor=editor, organisation=city, department=library, data={"staff_count": None}
+    )
+    library.refresh_from_db()
+    assert library.staff_count is None
+    doc = parsed(client_as("local-group").get(CITY))
+    assessed = text_of(doc.xpath('//*[@data-testid="assessed"]')[0])
+    assert assessed.startswith("12 people") and "%" not in assessed
+    assert text_of(doc.xpath('//*[@data-testid="at-target"]')[0]) == "–"
+    assert text_of(doc.xpath('//*[@data-testid="need-count"]')[0]) == "–"
+    assert not doc.xpath('//table[@data-testid="top-needs"]')
+    reason = text_of(doc.xpath('//*[@data-testid="roles-reason"]')[0])
+    assert "Figures by role and against targets are not shown" in reason
+    # The mean level is still shown: (30 + 12 + 18) / 12 = 5 in every competence.
+    latest = doc.xpath('//dl[@data-testid="latest-results"]/dd')
+    assert text_of(latest[1]) == "5 / 8"
 
 
 # --- framework ----------------------------------------------------------------------------------

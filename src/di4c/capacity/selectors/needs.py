@@ -203,21 +203,16 @@ def latest_closed_round(organisation) -> Round | None:
 def dashboard(organisation) -> Dashboard:
     latest = latest_closed_round(organisation)
     results = round_results(latest) if latest is not None else None
-    # Only departments with a headcount count, on both sides of the share.
-    staff_by_department = dict(
-        Department.objects.filter(organisation=organisation, staff_count__isnull=False).values_list(
-            "pk", "staff_count"
-        )
+    # Shown only when every department has a headcount: a share over some departments
+    # would tell how many answered in one of them.
+    headcounts = list(
+        Department.objects.filter(organisation=organisation).values_list("staff_count", flat=True)
     )
-    staff = sum(staff_by_department.values()) or None
+    complete = bool(headcounts) and None not in headcounts
+    staff = sum(headcounts) if complete else None
     assessed = None
     if results is not None and results.shown and staff:
-        answered = sum(
-            count
-            for (department, _role), count in _respondents(latest).items()
-            if department in staff_by_department
-        )
-        assessed = _round1(Decimal(answered) * 100 / staff)
+        assessed = _round1(Decimal(results.respondents) * 100 / staff)
     now = timezone.now()
     held = Training.objects.filter(
         organisation=organisation, is_cancelled=False, starts_at__lte=now

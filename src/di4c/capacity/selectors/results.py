@@ -136,9 +136,9 @@ class RoundResults:
 
 def _tallies(round_: Round):
     return list(
-        LevelTally.objects.filter(round=round_, count__gt=0).values_list(
-            "department_id", "role_id", "competence_id", "level", "count"
-        )
+        LevelTally.objects.filter(round=round_, count__gt=0)
+        .order_by("department_id", "role_id", "competence_id", "level")
+        .values_list("department_id", "role_id", "competence_id", "level", "count")
     )
 
 
@@ -192,7 +192,7 @@ def _groups(sizes: dict, names: dict, all_label: str | None) -> tuple[list[Group
         else:
             group = groups.setdefault(key, Group(key, names.get(key, "?"), 0))
         group.respondents += sizes[key]
-    ordered = sorted(groups.values(), key=lambda g: (g.key == OTHER, g.label.lower()))
+    ordered = sorted(groups.values(), key=lambda g: (g.key == OTHER, g.label.lower(), str(g.key)))
     for group in ordered:
         group.members.sort(key=str.lower)
     if all_label is not None:
@@ -222,26 +222,27 @@ def round_results(round_: Round) -> RoundResults:
         by_role[role] += count
     departments = _groups(by_department, _names(Department, organisation), _("All departments"))
     results.groups, department_map = departments
-    # Target figures depend on the role, so they count only people whose department group
-    # and role together make a group of MIN_GROUP_SIZE or more: every target figure shown is
-    # then a sum of such groups, and no subtraction between two of them isolates fewer.
+    # Figures by role, and figures against targets (which differ by role, so that targets
+    # chosen for the purpose could single a role out), are shown only when every department
+    # group splits into roles of MIN_GROUP_SIZE or more: otherwise a department's figures
+    # minus a role's would give fewer people's answers.
     cell_sizes: dict = defaultdict(int)
     for (department, role), count in respondents.items():
         cell_sizes[(department_map[department], role)] += count
-    eligible = {cell for cell, size in cell_sizes.items() if size >= MIN_GROUP_SIZE}
-    results.target_people = sum(cell_sizes[cell] for cell in eligible)
+    results.roles_shown = all(size >= MIN_GROUP_SIZE for size in cell_sizes.values())
+    eligible = set(cell_sizes) if results.roles_shown else set()
+    results.target_people = total if results.roles_shown else 0
     results.department_map, results.eligible, results.targets = department_map, eligible, {}
-    # By role only when every department group splits into roles of MIN_GROUP_SIZE or more:
-    # otherwise a department's figures minus a role's could give one person's answers.
-    results.roles_shown = len(eligible) == len(cell_sizes)
     role_map = {}
     role_names = _names(StaffRole, organisation)  # read either way: a constant query count
     if results.roles_shown:
         results.role_groups, role_map = _groups(by_role, role_names, None)
     else:
         results.roles_reason = _(
-            "Figures by role are not shown: in some departments a role has fewer than "
-            "%(minimum)s people, and comparing the two views would reveal their answers."
+            "Figures by role and against targets are not shown: in some department group a "
+            "role has fewer than %(minimum)s people, and comparing figures would reveal their "
+            "answers. Let such people answer under a department of their own (for example, "
+            "heads of department under the management)."
         ) % {"minimum": MIN_GROUP_SIZE}
     targets = results.targets = round_targets(round_)
     cells: dict = defaultdict(Stats)
