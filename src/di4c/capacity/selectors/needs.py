@@ -152,9 +152,8 @@ def compare_rounds(before: Round, after: Round) -> Comparison:
     for index, round_ in enumerate((before, after)):
         results = both[index]
         for department, role, competence, level, count in _tallies(round_):
-            # Target figures only for the people each round's own results count in them.
-            eligible = (results.department_map[department], role) in results.eligible
-            target = results.targets.get((role, competence)) if eligible else None
+            # Each round's own targets: none where its results can't show target figures.
+            target = results.targets.get((role, competence))
             stats[index][(mapping[department], competence)].add(level, count, target)
             stats[index][(ALL, competence)].add(level, count, target)
     from di4c.capacity.services.rounds import round_competences

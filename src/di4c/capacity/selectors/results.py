@@ -119,7 +119,6 @@ class RoundResults:
     cells: dict = field(default_factory=dict)
     # How the figures were made, for the comparison of two rounds (never shown as such).
     department_map: dict = field(default_factory=dict, repr=False)
-    eligible: set = field(default_factory=set, repr=False)
     targets: dict = field(default_factory=dict, repr=False)
     overall: Stats = field(default_factory=Stats)  # every competence, every person
 
@@ -230,9 +229,8 @@ def round_results(round_: Round) -> RoundResults:
     for (department, role), count in respondents.items():
         cell_sizes[(department_map[department], role)] += count
     results.roles_shown = all(size >= MIN_GROUP_SIZE for size in cell_sizes.values())
-    eligible = set(cell_sizes) if results.roles_shown else set()
     results.target_people = total if results.roles_shown else 0
-    results.department_map, results.eligible, results.targets = department_map, eligible, {}
+    results.department_map = department_map
     role_map = {}
     role_names = _names(StaffRole, organisation)  # read either way: a constant query count
     if results.roles_shown:
@@ -244,11 +242,14 @@ def round_results(round_: Round) -> RoundResults:
             "answers. Let such people answer under a department of their own (for example, "
             "heads of department under the management)."
         ) % {"minimum": MIN_GROUP_SIZE}
-    targets = results.targets = round_targets(round_)
+    # Read either way (a constant query count); none apply when figures against them can't
+    # be shown.
+    targets = round_targets(round_)
+    targets = results.targets = targets if results.roles_shown else {}
     cells: dict = defaultdict(Stats)
     for department, role, competence, level, count in _tallies(round_):
         group = department_map[department]
-        target = targets.get((role, competence)) if (group, role) in eligible else None
+        target = targets.get((role, competence))
         keys = [(group, competence), (group, None), (ALL, competence), (ALL, None)]
         if role_map:
             keys += [(("role", role_map[role]), competence), (("role", role_map[role]), None)]
