@@ -125,18 +125,29 @@ def department_form(request, slug, pk=None):
     )
 
 
+def _delete(request, slug, pk, delete, edit_url: str, done: str):
+    """Run a delete service; its refusal goes back to the edit page as a message."""
+    try:
+        delete()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(edit_url, slug=slug, pk=pk)
+    messages.success(request, done)
+    return redirect("capacity:setup", slug=slug)
+
+
 @login_required
 @require_POST
 def department_delete(request, slug, pk):
-    organisation = organisation_for(request, slug, MANAGE)
-    department = _department(organisation, pk)
-    try:
-        services.department_delete(actor=request.user, department=department)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("capacity:department_edit", slug=slug, pk=pk)
-    messages.success(request, _("The department “%(name)s” is deleted.") % {"name": department})
-    return redirect("capacity:setup", slug=slug)
+    department = _department(organisation_for(request, slug, MANAGE), pk)
+    return _delete(
+        request,
+        slug,
+        pk,
+        lambda: services.department_delete(actor=request.user, department=department),
+        "capacity:department_edit",
+        _("The department “%(name)s” is deleted.") % {"name": department},
+    )
 
 
 @login_required
@@ -166,15 +177,15 @@ def role_form(request, slug, pk=None):
 @login_required
 @require_POST
 def role_delete(request, slug, pk):
-    organisation = organisation_for(request, slug, MANAGE)
-    role = _role(organisation, pk)
-    try:
-        services.role_delete(actor=request.user, role=role)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("capacity:role_edit", slug=slug, pk=pk)
-    messages.success(request, _("The role “%(name)s” is deleted.") % {"name": role})
-    return redirect("capacity:setup", slug=slug)
+    role = _role(organisation_for(request, slug, MANAGE), pk)
+    return _delete(
+        request,
+        slug,
+        pk,
+        lambda: services.role_delete(actor=request.user, role=role),
+        "capacity:role_edit",
+        _("The role “%(name)s” is deleted.") % {"name": role},
+    )
 
 
 @login_required
