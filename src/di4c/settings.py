@@ -184,6 +184,12 @@ LANGUAGES = [
     ("en", _("English")),
     ("ro", _("Romanian")),
     ("it", _("Italian")),
+    ("es", _("Spanish")),
+    ("fi", _("Finnish")),
+    ("fr", _("French")),
+    ("el", _("Greek")),
+    ("lv", _("Latvian")),
+    ("pt", _("Portuguese")),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True

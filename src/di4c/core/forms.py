@@ -20,6 +20,8 @@ class TranslatedFieldsMixin:
         super().__init__(*args, **kwargs)
         language_names = dict(settings.LANGUAGES)
         instance = getattr(self, "instance", None)
+        # {base field: [its translation fields]}: the form template shows them grouped.
+        self.translation_field_names: dict[str, list[str]] = {}
         for field_name in self.translated_fields:
             base = self.fields[field_name]
             stored = getattr(instance, f"{field_name}_i18n", None) or {}
@@ -33,6 +35,9 @@ class TranslatedFieldsMixin:
                 )
                 extra.initial = stored.get(code, "")
                 self.fields[f"{field_name}_{code}"] = extra
+                self.translation_field_names.setdefault(field_name, []).append(
+                    f"{field_name}_{code}"
+                )
             base.widget.attrs.setdefault("lang", "en")
         # Each field's translations right below it, not at the end of the form.
         order = []

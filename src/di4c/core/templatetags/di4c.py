@@ -45,3 +45,21 @@ def isodate(value):
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return value
+
+
+@register.filter
+def translation_fields(form, field_name):
+    """The bound translation fields of a field of a TranslatedFieldsMixin form, in order."""
+    names = getattr(form, "translation_field_names", {}).get(field_name, [])
+    return [form[name] for name in names]
+
+
+@register.filter
+def is_translation_field(form, field_name):
+    groups = getattr(form, "translation_field_names", {})
+    return any(field_name in names for names in groups.values())
+
+
+@register.filter
+def any_filled_or_wrong(bound_fields):
+    return any(field.value() or field.errors for field in bound_fields)
