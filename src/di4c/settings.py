@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "di4c.meetings",
     "di4c.engagement",
     "di4c.capacity",
+    "di4c.portal",
     "di4c.api",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("di4c.meetings.urls")),
     path("", include("di4c.engagement.urls")),
     path("", include("di4c.capacity.urls")),
+    path("", include("di4c.portal.urls")),
     path("", include("di4c.networks.urls")),
 ]
 

@@ -298,6 +298,12 @@ class Action(CreatedFromGap):
     progress_updated_at = models.DateTimeField(_("last progress update"), default=timezone.now)
     reminded_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    inspired_by = models.ManyToManyField(
+        "portal.Practice",
+        blank=True,
+        related_name="inspired_actions",
+        verbose_name=_("inspired by good practices"),
+    )
     history = HistoricalRecords()
 
     class Meta:
