@@ -49,6 +49,12 @@ def localized(instance, field: str, language: str | None = None) -> str:
 
 # Where the euro sign goes, per language (CLDR patterns; babel's Romanian symbol is "EUR").
 _CURRENCY_BEFORE = {"en"}
+# Babel's "pt" is Brazilian Portuguese; the partner (Portalegre) writes European Portuguese.
+_BABEL_LOCALES = {"pt": "pt_PT"}
+
+
+def babel_locale(language: str) -> str:
+    return _BABEL_LOCALES.get(language, language)
 
 
 def format_money(amount, currency: str = "EUR", language: str | None = None) -> str:
@@ -58,7 +64,7 @@ def format_money(amount, currency: str = "EUR", language: str | None = None) -> 
     language = language or current_language()
     amount = Decimal(amount)
     pattern = "#,##0" if amount == amount.to_integral_value() else "#,##0.00"
-    number = format_decimal(amount, format=pattern, locale=language)
+    number = format_decimal(amount, format=pattern, locale=babel_locale(language))
     symbol = "€" if currency == "EUR" else currency
     if language in _CURRENCY_BEFORE:
         return f"{symbol}{number}"
@@ -69,7 +75,8 @@ def format_number(value, language: str | None = None) -> str:
     if value is None:
         return ""
     # No rounding: coordinates keep their five decimals (babel rounds to three by default).
-    return format_decimal(value, locale=language or current_language(), decimal_quantization=False)
+    language = babel_locale(language or current_language())
+    return format_decimal(value, locale=language, decimal_quantization=False)
 
 
 # Django's own catalogues capitalise month names in Romanian and Italian ("2 Septembrie 2019");

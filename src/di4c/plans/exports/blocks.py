@@ -9,7 +9,7 @@ from decimal import Decimal
 from babel.numbers import format_decimal, format_percent
 from django.utils.formats import date_format
 
-from di4c.core.i18n import current_language, format_money, format_number
+from di4c.core.i18n import babel_locale, current_language, format_money, format_number
 
 DASH = "–"
 
@@ -49,14 +49,16 @@ def _score(value) -> str:
     """Maturity scores as the maturity pages show them: one decimal (50.0), out of 100."""
     if value in (None, ""):
         return DASH
-    return format_decimal(Decimal(value), format="#,##0.0", locale=current_language())
+    return format_decimal(Decimal(value), format="#,##0.0", locale=babel_locale(current_language()))
 
 
 def _percent(value) -> str:
     value = _plain(value)
     if value is None:
         return DASH
-    return format_percent(value / 100, locale=current_language(), decimal_quantization=False)
+    return format_percent(
+        value / 100, locale=babel_locale(current_language()), decimal_quantization=False
+    )
 
 
 def _money(value) -> str:

@@ -344,6 +344,7 @@ def _bulk_item(plan: Plan, action: Action | None, data: Mapping, stored: dict, c
     if action.starts_on and action.ends_on and action.ends_on < action.starts_on:
         errors.setdefault("ends_on", []).append(_("The action cannot end before it starts."))
     if action.status == ActionStatus.DONE and action.progress != 100:
+        # xgettext:no-python-format
         errors.setdefault("progress", []).append(_("A done action is 100% complete."))
     if errors:
         raise ValidationError(errors)
