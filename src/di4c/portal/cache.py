@@ -2,13 +2,19 @@
 with every change to public content (signals.py): one update invalidates every cached page in
 every language and every worker, without listing which pages an object appears on."""
 
+import hashlib
+from functools import wraps
+
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
+from django.http import HttpResponse
 
 from di4c.core.i18n import current_language
 from di4c.portal.models import PortalRevision
 
 PAGE_TIMEOUT = 60 * 60
+CACHE_HEADER = "X-Di4c-Cache"
 
 
 def bump_revision() -> None:
@@ -28,3 +34,45 @@ def cached_fragment(name: str, build, *, language: str | None = None) -> str:
         html = build()
         cache.set(key, html, PAGE_TIMEOUT)
     return html
+
+
+def _has_private_state(request) -> bool:
+    """A signed-in visitor, or one with a session or pending messages, sees a page of their own."""
+    cookies = request.COOKIES
+    if cookies.get(settings.SESSION_COOKIE_NAME) or cookies.get("messages"):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)
+
+
+def public_page(view):
+    """Whole public pages for anonymous visitors, cached per address, language and revision.
+    Pages that put a CSRF token or a cookie in the response are never cached."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or _has_private_state(request):
+            return view(request, *args, **kwargs)
+        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"portal:page:{current_revision()}:{current_language()}:{address}"
+        hit = cache.get(key)
+        if hit is not None:
+            content, content_type = hit
+            response = HttpResponse(content, content_type=content_type)
+            response[CACHE_HEADER] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        cacheable = (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        )
+        if cacheable:
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            response[CACHE_HEADER] = "miss"
+        return response
+
+    return wrapped
