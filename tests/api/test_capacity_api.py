@@ -107,7 +107,9 @@ def test_unknown_frameworks_and_languages(client, db):
     assert client.get(f"{CAPACITY}/frameworks/nothing/1").status_code == 404
     assert client.get(f"{CAPACITY}/frameworks/di4c-skills/99999999999").status_code == 404
     response = client.get(f"{CAPACITY}/frameworks/di4c-skills/1", {"lang": "xx"})
-    assert field_errors(response) == {("lang",): "Choose a language among: en, ro, it."}
+    assert field_errors(response) == {
+        ("lang",): "Choose a language among: en, ro, it, es, fi, fr, el, lv, pt."
+    }
 
 
 # --- departments --------------------------------------------------------------------------------

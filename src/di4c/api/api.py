@@ -14,6 +14,10 @@ from di4c.api.networks import router as networks_router
 from di4c.api.plan_actions import router as plan_actions_router
 from di4c.api.plan_documents import router as plan_documents_router
 from di4c.api.plans import router as plans_router
+from di4c.api.portal_news import router as portal_news_router
+from di4c.api.portal_pages import router as portal_pages_router
+from di4c.api.portal_practices import router as portal_practices_router
+from di4c.api.portal_search import router as portal_search_router
 from di4c.api.services import router as services_router
 from di4c.core.ratelimit import RateLimited
 
@@ -51,3 +55,7 @@ api.add_router("/", ideas_router)
 api.add_router("/", capacity_router)
 api.add_router("/", capacity_rounds_router)
 api.add_router("/", capacity_trainings_router)
+api.add_router("/", portal_news_router)
+api.add_router("/", portal_pages_router)
+api.add_router("/", portal_practices_router)
+api.add_router("/", portal_search_router)
