@@ -21,9 +21,12 @@ DI4C_CURRENT_PARTNERS = {
 @pytest.fixture
 def demo(db):
     """The DI4C demo network, as `di4c demo` loads it, less the action plans, the meetings,
-    the stakeholder map and the staff skills (`demo_plans`, `demo_meetings` and
-    `demo_stakeholders` add the first three; tests/capacity/test_demo.py loads the last)."""
-    load_demo(DEMO_PASSWORD, plans=False, meetings=False, engagement=False, capacity=False)
+    the stakeholder map, the staff skills and the portal's content (`demo_plans`,
+    `demo_meetings`, `demo_stakeholders` and `demo_portal` add them back, except the staff
+    skills: tests/capacity/test_demo.py loads those)."""
+    load_demo(
+        DEMO_PASSWORD, plans=False, meetings=False, engagement=False, capacity=False, portal=False
+    )
     return Network.objects.get(slug="di4c")
 
 
@@ -44,6 +47,18 @@ def demo_meetings(demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     load_demo_meetings()
     return demo
+
+
+@pytest.fixture
+def demo_portal(demo_plans, demo_meetings):
+    """The demo with its plans, its meetings and the portal's news, good practices and pages
+    (their cover pictures go to the meetings' temporary media folder), search index rebuilt."""
+    from di4c.portal.demo import load_demo_portal
+    from di4c.portal.search.index import reindex_all
+
+    load_demo_portal()
+    reindex_all()
+    return demo_plans
 
 
 @pytest.fixture
@@ -93,3 +108,20 @@ def _english_unless_asked(request):
     # A request leaves its language active in the thread; each test starts in English.
     with translation.override("en"):
         yield
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How complete each interface language is (English and Romanian must be 100 %: a test
+    fails otherwise; the others are reported here)."""
+    from pathlib import Path
+
+    import polib
+
+    import di4c
+
+    locale = Path(di4c.__file__).parent / "locale"
+    figures = []
+    for catalogue in sorted(locale.glob("*/LC_MESSAGES/django.po")):
+        po = polib.pofile(str(catalogue))
+        figures.append(f"{catalogue.parts[-3]} {po.percent_translated()} %")
+    terminalreporter.write_sep("-", "interface translations: " + ", ".join(figures))

@@ -81,11 +81,15 @@ def test_loading_twice_creates_nothing_twice(demo_capacity):
 def test_load_demo_wires_the_capacity_demo_in_and_can_leave_it_out(db):
     from di4c.core.demo import load_demo
 
-    _accounts, created = load_demo("pw-demo-1234", plans=False, meetings=False, capacity=False)
+    _accounts, created = load_demo(
+        "pw-demo-1234", plans=False, meetings=False, capacity=False, portal=False
+    )
     assert created["skills rounds"] == created["self-assessments"] == created["trainings"] == 0
     assert not Round.objects.exists() and not Training.objects.exists()
     assert not Department.objects.exists() and not StaffRole.objects.exists()
-    _accounts, created = load_demo("pw-demo-1234", plans=False, meetings=False, engagement=False)
+    _accounts, created = load_demo(
+        "pw-demo-1234", plans=False, meetings=False, engagement=False, portal=False
+    )
     assert created["skills rounds"] == 5
     assert created["self-assessments"] == 166 + 181 + 81 + 72 + 1
     assert created["trainings"] == 10

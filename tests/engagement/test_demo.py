@@ -105,11 +105,13 @@ def test_the_erased_record_has_no_personal_data(demo_stakeholders, botosani):
 def test_the_full_demo_loads_the_map_once(db):
     from di4c.core.demo import load_demo
 
-    _accounts, created = load_demo("pw-demo-1234", plans=False, meetings=False)
+    _accounts, created = load_demo("pw-demo-1234", plans=False, meetings=False, portal=False)
     assert created["stakeholders"] == len(demo_stakeholders_data()["stakeholders"])
-    _accounts, created = load_demo("pw-demo-1234", plans=False, meetings=False)
+    _accounts, created = load_demo("pw-demo-1234", plans=False, meetings=False, portal=False)
     assert created["stakeholders"] == 0
-    _accounts, created = load_demo("pw-demo-1234", plans=False, meetings=False, engagement=False)
+    _accounts, created = load_demo(
+        "pw-demo-1234", plans=False, meetings=False, engagement=False, portal=False
+    )
     assert created["stakeholders"] == 0
 
 
@@ -356,7 +358,7 @@ def test_the_demo_citizens_have_the_demo_password(demo_participation):
 def test_without_the_plans_there_is_no_participation(db):
     from di4c.core.demo import load_demo
 
-    _accounts, created = load_demo("pw-demo-1234", plans=False, meetings=False)
+    _accounts, created = load_demo("pw-demo-1234", plans=False, meetings=False, portal=False)
     assert created["consultations"] == created["ideas"] == created["service ratings"] == 0
     assert not Consultation.objects.exists() and not Idea.objects.exists()
     assert load_demo_participation() == dict.fromkeys(
@@ -368,7 +370,7 @@ def test_without_the_plans_there_is_no_participation(db):
 def test_the_full_demo_loads_the_participation_without_sending_mail(mailoutbox):
     from di4c.core.demo import demo_data, load_demo
 
-    _accounts, created = load_demo("pw-demo-1234", meetings=False)
+    _accounts, created = load_demo("pw-demo-1234", meetings=False, portal=False)
     assert created["consultations"] == 2 and created["ideas"] == 10
     assert created["users"] == len(demo_data()["accounts"]) + 40
     # The city answered ideas and hid one: the mails to their (fictional) authors are dropped.

@@ -63,22 +63,35 @@ def load_demo(
     meetings: bool = True,
     engagement: bool = True,
     capacity: bool = True,
+    portal: bool = True,
 ) -> tuple[list[DemoAccount], dict[str, int]]:
-    """`plans=False` / `meetings=False` / `engagement=False` / `capacity=False` leave out the
-    action plans / the meetings / the stakeholder map and citizens' participation / the staff
-    skills rounds and trainings (tests that do not need them run faster); participation is tied
-    to Botoșani's plan, so it is left out with the plans too."""
+    """`plans=False` / `meetings=False` / `engagement=False` / `capacity=False` /
+    `portal=False` leave out the action plans / the meetings / the stakeholder map and citizens'
+    participation / the staff skills rounds and trainings / the public portal's news, practices
+    and pages (tests that do not need them run faster); participation is tied to Botoșani's
+    plan, so it is left out with the plans too."""
     # Services mail people after the commit (the city's answer to an idea, a hidden idea): the
     # demo's fictional people get nothing, whatever mail server is configured.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         return _load_demo(
-            password, plans=plans, meetings=meetings, engagement=engagement, capacity=capacity
+            password,
+            plans=plans,
+            meetings=meetings,
+            engagement=engagement,
+            capacity=capacity,
+            portal=portal,
         )
 
 
 @transaction.atomic
 def _load_demo(
-    password: str | None, *, plans: bool, meetings: bool, engagement: bool, capacity: bool
+    password: str | None,
+    *,
+    plans: bool,
+    meetings: bool,
+    engagement: bool,
+    capacity: bool,
+    portal: bool,
 ) -> tuple[list[DemoAccount], dict[str, int]]:
     data = demo_data()
     password = password or demo_password()
@@ -200,6 +213,17 @@ def _load_demo(
 
     skills = load_demo_capacity(plan_action=plans) if capacity else {}
     created.update({name: skills.get(name, 0) for name in CAPACITY_COUNTS})
+    # The portal last: its news link to meetings and plans, its practices inspire plan actions.
+    from di4c.portal.demo import PORTAL_COUNTS, load_demo_portal
+
+    published = load_demo_portal() if portal else {}
+    created.update({name: published.get(name, 0) for name in PORTAL_COUNTS})
+    if portal:
+        # Some loaders above write in bulk or move dates back with queryset updates, which the
+        # search index's signals do not see: rebuild it so that it holds everything.
+        from di4c.portal.search.index import reindex_all
+
+        reindex_all()
     return accounts, created
 
 
