@@ -125,3 +125,14 @@ def pytest_terminal_summary(terminalreporter):
         po = polib.pofile(str(catalogue))
         figures.append(f"{catalogue.parts[-3]} {po.percent_translated()} %")
     terminalreporter.write_sep("-", "interface translations: " + ", ".join(figures))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test's database starts the portal's revision number again: cached pages of an
+    earlier test must not be served to this one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -73,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     frameworks.add_argument(
         "--skills", action="store_true", help="the staff digital-skills frameworks"
     )
+    search_index = commands.add_parser(
+        "search_index", aliases=["search-index"], help="rebuild the portal's search index"
+    )
+    search_index.add_argument("action", choices=["rebuild"])
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
 
@@ -95,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         except CommandError as error:
             print(error, file=sys.stderr)
             return 1
+        return 0
+    if options.command in ("search_index", "search-index"):
+        _manage("migrate", "--noinput", verbosity=0)
+        _manage("search_index", options.action)
         return 0
     if options.command == "seed-scale":
         _manage("migrate", "--noinput", verbosity=0)

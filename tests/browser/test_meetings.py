@@ -167,7 +167,7 @@ def _full_meeting():
 def _switch_language(page, code: str) -> None:
     """The language form in the header (its button is named in the current language)."""
     form = page.locator("form.language-form")
-    form.locator("select[name=language]").select_option(code)
+    form.locator("select[name=lang]").select_option(code)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", code)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpResponse
+from django.utils import timezone
 
 from di4c.core.i18n import current_language
 from di4c.portal.models import PortalRevision
@@ -34,6 +35,23 @@ def cached_fragment(name: str, build, *, language: str | None = None) -> str:
         html = build()
         cache.set(key, html, PAGE_TIMEOUT)
     return html
+
+
+def _timeout() -> int:
+    """No cached page outlives the next scheduled publication: no signal fires when a
+    scheduled item's time comes, so the pages that list it must be rendered again then."""
+    from di4c.portal.models import NewsItem, PublishStatus
+
+    now = timezone.now()
+    upcoming = (
+        NewsItem.objects.filter(status=PublishStatus.PUBLISHED, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if upcoming is None:
+        return PAGE_TIMEOUT
+    return max(1, min(PAGE_TIMEOUT, int((upcoming - now).total_seconds()) + 1))
 
 
 def _has_private_state(request) -> bool:
@@ -71,7 +89,7 @@ def public_page(view):
         if cacheable:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
+            cache.set(key, (response.content, response["Content-Type"]), _timeout())
             response[CACHE_HEADER] = "miss"
         return response
 

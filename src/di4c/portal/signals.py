@@ -5,6 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from di4c.meetings.models import Meeting
+from di4c.networks.models import Network, Organisation, Partnership
 from di4c.plans.models import Action, Plan
 from di4c.portal.cache import bump_revision
 from di4c.portal.models import (
@@ -32,11 +33,12 @@ INDEXED = {
     Meeting: (SearchKind.MEETING, lambda obj: obj.pk),
     PublicService: (SearchKind.SERVICE, lambda obj: obj.pk),
 }
-SHOWN_ONLY = (NewsImage, Page, PageText, PracticeFigure)
+# Shown on public pages (and the sitemap) without being searched.
+SHOWN_ONLY = (NewsImage, Page, PageText, PracticeFigure, Network, Organisation, Partnership)
 
 
 def _changed(sender, instance, **kwargs):
-    if kwargs.get("raw"):  # loaddata: `di4c search reindex` rebuilds afterwards
+    if kwargs.get("raw"):  # loaddata: `di4c search_index rebuild` rebuilds afterwards
         return
     kind, object_id_of = INDEXED[sender]
     reindex(kind, [object_id_of(instance)])

@@ -34,7 +34,9 @@ def news_routes(prefix: str, owner: str) -> list:
         path(p, news.news_home, {"owner_kind": owner}, name=f"{owner}_news"),
         path(f"{p}new/", news.news_create, {"owner_kind": owner}, name=f"{owner}_news_create"),
         path(f"{p}feed.atom", news.NewsFeed(), {"owner_kind": owner}, name=f"{owner}_news_feed"),
-        path(f"{p}<year:year>/", news.news_archive, {"owner_kind": owner}, name=f"{owner}_news_year"),
+        path(
+            f"{p}<year:year>/", news.news_archive, {"owner_kind": owner}, name=f"{owner}_news_year"
+        ),
         path(
             f"{p}<year:year>/<month:month>/",
             news.news_archive,
@@ -44,9 +46,7 @@ def news_routes(prefix: str, owner: str) -> list:
         path(
             f"{p}tags/<slug:tag>/", news.news_tag, {"owner_kind": owner}, name=f"{owner}_news_tag"
         ),
-        path(
-            f"{p}<slug:item>/", news.news_item, {"owner_kind": owner}, name=f"{owner}_news_item"
-        ),
+        path(f"{p}<slug:item>/", news.news_item, {"owner_kind": owner}, name=f"{owner}_news_item"),
         path(
             f"{p}<slug:item>/edit/",
             news.news_edit,
@@ -111,6 +111,7 @@ urlpatterns = [
         practices.practice_attachment_download,
         name="practice_attachment",
     ),
+    path("news/photos/<int:pk>/<str:size>.jpg", news.news_photo_file, name="news_photo"),
     path("search/", search.search_page, name="search"),
     path("sitemap.xml", seo.sitemap, name="sitemap"),
     path("robots.txt", seo.robots, name="robots"),

@@ -5,6 +5,7 @@ body) and take the same query: every word must match, by any of its alternatives
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 MAX_MATCHES = 500
 
@@ -19,7 +20,8 @@ class Match:
 
 
 def _filters(kinds, organisation_ids, languages) -> tuple[str, list]:
-    clauses, params = [], []
+    # News scheduled for later are in the index but not yet public.
+    clauses, params = ["(e.kind <> 'news' OR e.date <= %s)"], [timezone.now()]
     for column, values in (
         ("e.kind", kinds),
         ("e.organisation_id", organisation_ids),

@@ -28,7 +28,9 @@ def plain(*texts) -> str:
 
 
 def news_documents(item) -> list[Document]:
-    if not item.is_public:
+    # Scheduled items are indexed already; the engines leave out news dated in the future,
+    # so an item appears in results the moment it is published, without a job to run.
+    if item.status != "published" or item.published_at is None:
         return []
     return [
         Document(
