@@ -133,6 +133,10 @@ def _empty_cache():
     earlier test must not be served to this one."""
     from django.core.cache import cache
 
+    from di4c.portal.cache import forget_revision
+
     cache.clear()
+    forget_revision()
     yield
     cache.clear()
+    forget_revision()

@@ -4,9 +4,10 @@ from django.views.i18n import JavaScriptCatalog
 
 from di4c.api.api import api
 from di4c.core import views as core_views
+from di4c.portal.cache import public_page
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", public_page(core_views.home), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

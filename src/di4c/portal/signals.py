@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from di4c.meetings.models import Meeting
-from di4c.networks.models import Network, Organisation, Partnership
+from di4c.networks.models import Network, Organisation, Partnership, Programme
 from di4c.plans.models import Action, Plan
 from di4c.portal.cache import bump_revision
 from di4c.portal.models import (
@@ -34,7 +34,16 @@ INDEXED = {
     PublicService: (SearchKind.SERVICE, lambda obj: obj.pk),
 }
 # Shown on public pages (and the sitemap) without being searched.
-SHOWN_ONLY = (NewsImage, Page, PageText, PracticeFigure, Network, Organisation, Partnership)
+SHOWN_ONLY = (
+    NewsImage,
+    Page,
+    PageText,
+    PracticeFigure,
+    Programme,
+    Network,
+    Organisation,
+    Partnership,
+)
 
 
 def _changed(sender, instance, **kwargs):
