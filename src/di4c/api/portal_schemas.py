@@ -10,6 +10,7 @@ from typing import Annotated
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -105,8 +106,8 @@ class NewsImageOut(NewsCoverOut):
 def image_out(image) -> dict:
     return {
         "id": image.pk,
-        "url": image.image.url,
-        "thumbnail_url": image.thumbnail.url,
+        "url": reverse("portal:news_photo", args=[image.pk, "image"]),
+        "thumbnail_url": reverse("portal:news_photo", args=[image.pk, "thumbnail"]),
         "alt_text": image.display_alt_text,
         "caption": image.caption,
         "is_cover": image.is_cover,
@@ -157,8 +158,8 @@ class NewsSummaryOut(Schema):
         if cover is None:
             return None
         return {
-            "url": cover.image.url,
-            "thumbnail_url": cover.thumbnail.url,
+            "url": reverse("portal:news_photo", args=[cover.pk, "image"]),
+            "thumbnail_url": reverse("portal:news_photo", args=[cover.pk, "thumbnail"]),
             "alt_text": cover.display_alt_text,
         }
 

@@ -100,6 +100,9 @@ def _sanitise(html: str) -> str:
     )
 
 
+# More "[" than any real text has links, footnotes or images (see render_markdown).
+MAX_BRACKETS = 300
+
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")
 
 
@@ -118,6 +121,10 @@ def render_markdown(text: str | None, *, heading_offset: int = 0) -> SafeString:
     # Lone surrogates cannot be encoded for the sanitiser: replaced by "?".
     text = str(text).encode("utf-8", "replace").decode("utf-8")
     text = CONTROL_CHARS.sub("", text)
+    if text.count("[") > MAX_BRACKETS:
+        # Python-Markdown takes quadratic time over many unclosed "[" (seconds for a few
+        # thousand): such a text is shown with its brackets as typed, not as links.
+        text = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     try:
         html = _to_html(text)
     except Exception:  # a bug in Markdown must not take a page down

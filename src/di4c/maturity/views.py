@@ -215,6 +215,8 @@ def assessment_publish(request, pk):
 
 
 def _result_context(request, assessment) -> dict:
+    from di4c.portal.selectors.practices import gap_sections
+
     network = _context_network(assessment, request.user)
     bench = selectors.network_benchmark(network, assessment.framework) if network else None
     labels = selectors.peer_labels(bench, network, request.user) if bench else {}
@@ -224,6 +226,7 @@ def _result_context(request, assessment) -> dict:
         {s.dimension.code: s.score for s in previous.dimension_scores.all()} if previous else {}
     )
     scores = {s.dimension_id: s.score for s in assessment.dimension_scores.all()}
+    gaps = selectors.gap_analysis(assessment, bench, labels) if bench else []
     rows = []
     for dimension in assessment.framework.dimensions.all():
         stats = bench.stats_for(dimension.code) if bench else None
@@ -254,7 +257,9 @@ def _result_context(request, assessment) -> dict:
             else None
         ),
         "rows": rows,
-        "gaps": selectors.gap_analysis(assessment, bench, labels) if bench else [],
+        "gaps": gaps,
+        # The good-practice library: practices of the cities strongest where the gaps are.
+        "gap_practices": gap_sections(assessment, gaps, labels),
         "chart": {
             "labels": [row["dimension"].display_name for row in rows],
             "city": [float(row["score"]) if row["score"] is not None else None for row in rows],

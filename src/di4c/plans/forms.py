@@ -140,9 +140,26 @@ class ObjectiveForm(VersionedForm):
         self.fields["code"].help_text = _("Given automatically when empty.")
 
 
+class PracticeChoiceField(forms.ModelMultipleChoiceField):
+    """Published good practices, named by their title in the reader's language and city."""
+
+    def label_from_instance(self, practice):
+        version = practice.version()
+        title = version.title if version else practice.slug
+        return f"{title} ({practice.organisation.display_name})"
+
+
 class ActionForm(VersionedForm):
     starts_on = MonthField(label=_("Start (month)"), required=False)
     ends_on = MonthField(label=_("End (month)"), required=False)
+    # Saved by portal.services.action_inspiration_set, not with the action's own fields.
+    inspired_by = PracticeChoiceField(
+        queryset=None,
+        label=_("Inspired by good practices"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Practices of the library this action repeats or adapts."),
+    )
     note = forms.CharField(
         label=_("Note on this update"),
         required=False,
@@ -165,6 +182,11 @@ class ActionForm(VersionedForm):
         self.fields["objective"].queryset = plan.objectives.order_by("position", "code")
         self.fields["code"].required = False
         self.fields["code"].help_text = _("Given automatically when empty.")
+        from di4c.portal.selectors.practices import practice_choices
+
+        self.fields["inspired_by"].queryset = practice_choices()
+        if self.instance.pk:
+            self.fields["inspired_by"].initial = [p.pk for p in self.instance.inspired_by.all()]
 
     def model_data(self) -> dict:
         data = super().model_data()

@@ -17,6 +17,19 @@ from di4c.portal.models import PortalRevision
 
 PAGE_TIMEOUT = 60 * 60
 CACHE_HEADER = "X-Di4c-Cache"
+# Query parameters public pages understand; a page asked with any other is not cached.
+CACHED_PARAMETERS = {
+    "page",
+    "lang",
+    "city",
+    "dimension",
+    "service",
+    "life_event",
+    "transferability",
+    "language",
+    "kind",
+    "tag",
+}
 
 
 # The revision as this process last read it. A cached page then costs no database query at
@@ -88,9 +101,16 @@ def public_page(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or _has_private_state(request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or _has_private_state(request)
+            or not set(request.GET) <= CACHED_PARAMETERS
+        ):
+            # Unknown parameters (?junk=1, ?junk=2, …) would fill the cache: served uncached.
             return view(request, *args, **kwargs)
-        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # The host and scheme are in the page (canonical, hreflang and Open Graph addresses).
+        seen_as = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        address = hashlib.sha256(seen_as.encode()).hexdigest()
         key = f"portal:page:{current_revision()}:{current_language()}:{address}"
         hit = cache.get(key)
         if hit is not None:

@@ -4,6 +4,7 @@ invalidates the cached public pages, inside the same transaction as the save."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from di4c.core.signals import objects_bulk_saved
 from di4c.meetings.models import Meeting
 from di4c.networks.models import Network, Organisation, Partnership, Programme
 from di4c.plans.models import Action, Plan
@@ -15,6 +16,8 @@ from di4c.portal.models import (
     Page,
     PageText,
     Practice,
+    PracticeAttachment,
+    PracticeDimension,
     PracticeFigure,
     PracticeText,
     SearchKind,
@@ -36,8 +39,10 @@ INDEXED = {
 # Shown on public pages (and the sitemap) without being searched.
 SHOWN_ONLY = (
     NewsImage,
+    PracticeAttachment,
     Page,
     PageText,
+    PracticeDimension,
     PracticeFigure,
     Programme,
     Network,
@@ -64,6 +69,13 @@ for model in INDEXED:
     )
 
 
+@receiver(objects_bulk_saved, dispatch_uid="portal-bulk-saved")
+def _bulk_saved(sender, ids, **kwargs):
+    if sender in INDEXED and ids:
+        reindex(INDEXED[sender][0], list(ids))
+        bump_revision()
+
+
 @receiver(post_save, sender=IndexPublication, dispatch_uid="portal-index-publication")
 def _index_publication_changed(sender, instance, **kwargs):
     if kwargs.get("raw"):
@@ -87,4 +99,10 @@ for model in SHOWN_ONLY:
     )
 m2m_changed.connect(
     _shown_changed, sender=NewsItem.tags.through, dispatch_uid="portal-shown-news-tags"
+)
+m2m_changed.connect(
+    _shown_changed, sender=Action.inspired_by.through, dispatch_uid="portal-shown-inspired-by"
+)
+m2m_changed.connect(
+    _shown_changed, sender=Practice.services.through, dispatch_uid="portal-shown-services"
 )

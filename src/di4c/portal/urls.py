@@ -4,7 +4,7 @@ from di4c.portal.views import news, pages, practices, search, seo
 
 
 class YearConverter:
-    regex = "[0-9]{4}"
+    regex = "[1-9][0-9]{3}"
 
     def to_python(self, value):
         return int(value)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from di4c.core.services import require_perm
+from di4c.core.signals import objects_bulk_saved
 from di4c.services.models import (
     LEVEL_CRITERIA,
     PublicService,
@@ -295,6 +296,10 @@ def apply(*, actor, organisation, rows: list[Row], only_valid: bool = False) -> 
     fields = sorted({name for row in good for name in row.values} | {"level"})
     if changed:
         PublicService.objects.bulk_update(list(changed.values()), fields, batch_size=500)
+    objects_bulk_saved.send(
+        sender=PublicService,
+        ids=[*changed, *(service.pk for service in new_by_reference.values())],
+    )
     year_rows = [
         ServiceYear(
             service=row.service,

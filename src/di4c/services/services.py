@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from di4c.core.services import assign_fields, require_perm, validated_save
+from di4c.core.signals import objects_bulk_saved
 from di4c.services.models import (
     IndexPublication,
     PublicService,
@@ -52,7 +53,9 @@ def catalogue_adopt(
         for reference in references
         if reference.pk not in adopted
     ]
-    return PublicService.objects.bulk_create(new)
+    created = PublicService.objects.bulk_create(new)
+    objects_bulk_saved.send(sender=PublicService, ids=[service.pk for service in created])
+    return created
 
 
 @transaction.atomic

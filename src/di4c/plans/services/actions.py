@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from di4c.core.i18n import format_money
 from di4c.core.services import assign_fields, require_perm
+from di4c.core.signals import objects_bulk_saved
 from di4c.plans.models import (
     Action,
     ActionStatus,
@@ -486,6 +487,9 @@ def actions_bulk_save(
             bulk_create_with_history(
                 new_fundings, Funding, batch_size=batch_size, default_user=actor, default_date=now
             )
+        objects_bulk_saved.send(
+            sender=Action, ids=[action.pk for action in (*created, *updated) if action.pk]
+        )
         if changes:
             StatusChange.objects.bulk_create(
                 [

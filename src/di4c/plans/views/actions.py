@@ -4,6 +4,7 @@ loop from gaps and services, documents and the import. Thin: parse, call, render
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,8 @@ from di4c.plans.models import (
     Plan,
 )
 from di4c.plans.views.common import as_id, plan_permissions, readable_plan, save_or_conflict
+from di4c.portal.selectors.practices import practices_inspiring
+from di4c.portal.services import action_inspiration_set
 
 # --- actions ------------------------------------------------------------------------------
 
@@ -88,9 +91,10 @@ def action_form(request, pk, action_pk=None):
         and all(formset.is_valid() for formset in formsets.values())
     ):
         rows = forms.child_rows(formsets)
-        saved, changes = save_or_conflict(
-            form,
-            lambda: services.action_save(
+
+        @transaction.atomic
+        def save():
+            saved = services.action_save(
                 actor=request.user,
                 plan=plan,
                 action=Action.objects.get(pk=action.pk) if action else None,
@@ -98,8 +102,13 @@ def action_form(request, pk, action_pk=None):
                 base_version=form.base_version(),
                 note=form.cleaned_data.get("note", ""),
                 **rows,
-            ),
-        )
+            )
+            action_inspiration_set(
+                actor=request.user, action=saved, practices=form.cleaned_data["inspired_by"]
+            )
+            return saved
+
+        saved, changes = save_or_conflict(form, save)
         if saved is not None:
             messages.success(request, _("The action was saved."))
             return redirect(saved)
@@ -122,6 +131,7 @@ def action_form(request, pk, action_pk=None):
                 else []
             ),
             "comment_form": forms.CommentForm(),
+            "inspired_by": practices_inspiring(action) if action else [],
             **plan_permissions(request, plan),
         },
     )

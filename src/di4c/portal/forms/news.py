@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -112,8 +113,11 @@ class NewsSettingsForm(forms.Form):
             )
         else:
             del self.fields["author_organisation"]
+            # A city may link its own meetings and the public ones of its networks, never
+            # another city's private meeting (its title and date are not for this editor).
             self.fields["meeting"].queryset = (
                 Meeting.objects.filter(network__partnerships__organisation=owner)
+                .filter(Q(is_public=True) | Q(host=owner))
                 .distinct()
                 .order_by("-starts_at")
             )
@@ -152,6 +156,13 @@ class NewsSettingsForm(forms.Form):
         if item is None or item.status != PublishStatus.PUBLISHED or item.published_at is None:
             return False
         return abs(item.published_at - when) < dt.timedelta(minutes=1)
+
+    def clean_published_at(self):
+        when = self.cleaned_data.get("published_at")
+        # Years outside this range are typing mistakes (and year 1 overflows time zones).
+        if when is not None and not (1900 <= when.year <= 2200):
+            raise forms.ValidationError(_("Give a date between the years 1900 and 2200."))
+        return when
 
     def clean(self):
         cleaned = super().clean()

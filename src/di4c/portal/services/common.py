@@ -1,5 +1,7 @@
 """Checks the portal's writes share."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
@@ -22,7 +24,31 @@ def check_language(language: str, field: str = "language") -> str:
     return language
 
 
+TEXT_MAX = 50_000
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value, field: str, max_length: int = TEXT_MAX) -> str:
+    """A multi-line text (Markdown): one kind of line break, no control characters (they
+    break feeds and XML), a length that pages can afford to render."""
+    text = str(value or "").replace("\r\n", "\n")
+    if CONTROL.search(text):
+        raise ValidationError({field: _("Remove the control characters from the text.")})
+    if len(text) > max_length:
+        raise ValidationError(
+            {
+                field: _("Use at most %(max)s characters (this has %(count)s).")
+                % {"max": max_length, "count": len(text)}
+            }
+        )
+    return text
+
+
 def clean_line(value, field: str, max_length: int, *, required: bool = False, label=""):
+    if CONTROL.search(str(value or "")):
+        raise ValidationError(
+            {field: _("Use a single line without line breaks or control characters.")}
+        )
     text = " ".join(str(value or "").split())
     if required and not text:
         raise ValidationError({field: _("%(field)s is required.") % {"field": label or field}})

@@ -13,7 +13,13 @@ from di4c.core.services import require_perm
 from di4c.meetings.uploads import process_photo
 from di4c.networks.models import Network, Organisation
 from di4c.portal.models import NewsImage, NewsItem, NewsText, PublishStatus, Tag
-from di4c.portal.services.common import check_language, check_slug, clean_line, slug_from
+from di4c.portal.services.common import (
+    check_language,
+    check_slug,
+    clean_line,
+    clean_text,
+    slug_from,
+)
 
 TEXT_FIELDS = ("title", "summary", "body")
 ITEM_FIELDS = (
@@ -52,7 +58,7 @@ def _check_texts(texts: list[dict]) -> list[dict]:
                 "language": language,
                 "title": title,
                 "summary": clean_line(text.get("summary"), f"texts.{index}.summary", 500),
-                "body": str(text.get("body") or "").replace("\r\n", "\n"),
+                "body": clean_text(text.get("body"), f"texts.{index}.body"),
             }
         )
     if errors:
@@ -72,8 +78,10 @@ def _slug_taken(owner, exclude_pk=None):
     return taken
 
 
-def _check_links(owner, *, author_organisation, meeting, plan) -> None:
+def _check_links(owner, *, author_organisation, meeting, plan, actor=None) -> None:
     errors = {}
+    if meeting and actor is not None and not actor.has_perm("meetings.view_meeting", meeting):
+        raise ValidationError({"meeting": _("Choose a meeting you can see.")})
     if isinstance(owner, Organisation):
         if author_organisation and author_organisation != owner:
             errors["author_organisation"] = _("A city's news is published by the city itself.")
@@ -151,7 +159,9 @@ def news_create(
             raise ValidationError(
                 {"author_organisation": _("Choose the partner that publishes the item.")}
             )
-    _check_links(owner, author_organisation=author_organisation, meeting=meeting, plan=plan)
+    _check_links(
+        owner, author_organisation=author_organisation, meeting=meeting, plan=plan, actor=actor
+    )
     slug = check_slug(slug or slug_from(texts[0]["title"], "news"), _slug_taken(owner), str(owner))
     item = NewsItem(
         **_owner_fields(owner),
@@ -192,6 +202,7 @@ def news_update(*, actor, item: NewsItem, **changes) -> NewsItem:
         author_organisation=changes.get("author_organisation", item.author_organisation),
         meeting=changes.get("meeting", item.meeting),
         plan=changes.get("plan", item.plan),
+        actor=actor if "meeting" in changes else None,
     )
     for name in ("author_organisation", "meeting", "plan"):
         if name in changes and (changes[name] is not None or name != "author_organisation"):
@@ -224,7 +235,7 @@ def news_text_save(*, actor, item: NewsItem, language: str, title: str, summary=
         defaults={
             "title": title,
             "summary": clean_line(summary, "summary", 500),
-            "body": str(body or "").replace("\r\n", "\n"),
+            "body": clean_text(body, "body"),
         },
     )
     _touch(item, actor)

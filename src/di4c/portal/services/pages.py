@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from di4c.core.services import require_perm
 from di4c.networks.models import Network, Organisation
 from di4c.portal.models import Page, PageKind, PageText
-from di4c.portal.services.common import check_language, clean_line
+from di4c.portal.services.common import check_language, clean_line, clean_text
 
 
 def _owner_fields(owner) -> dict:
@@ -37,7 +37,7 @@ def page_text_save(*, actor, owner, kind: str, language: str, title: str, body: 
     PageText.objects.update_or_create(
         page=page,
         language=language,
-        defaults={"title": title, "body": str(body or "").replace("\r\n", "\n")},
+        defaults={"title": title, "body": clean_text(body, "body")},
     )
     page.updated_at = timezone.now()
     page.updated_by = actor

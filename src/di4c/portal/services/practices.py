@@ -20,7 +20,13 @@ from di4c.portal.models import (
     PublishStatus,
     Transferability,
 )
-from di4c.portal.services.common import check_language, check_slug, clean_line, slug_from
+from di4c.portal.services.common import (
+    check_language,
+    check_slug,
+    clean_line,
+    clean_text,
+    slug_from,
+)
 from di4c.services.models import ReferenceService
 
 TEXT_FIELDS = ("summary", "problem", "what_was_done", "results", "transferability_notes")
@@ -160,7 +166,7 @@ def _check_text(text: dict, prefix: str = "") -> dict:
         raise ValidationError({f"{prefix}title": _("Give the practice a title.")})
     cleaned = {"title": title, "summary": clean_line(text.get("summary"), f"{prefix}summary", 500)}
     for name in TEXT_FIELDS[1:]:
-        cleaned[name] = str(text.get(name) or "").replace("\r\n", "\n")
+        cleaned[name] = clean_text(text.get(name), f"{prefix}{name}")
     return cleaned
 
 

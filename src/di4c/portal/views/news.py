@@ -309,7 +309,11 @@ def news_photo_file(request, pk, size):
     if not image.item.is_public and not request.user.has_perm(CHANGE_PERM, image.item):
         raise Http404
     stored = image.thumbnail if size == "thumbnail" else image.image
-    response = FileResponse(stored.open("rb"), content_type="image/jpeg")
+    try:
+        opened = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(opened, content_type="image/jpeg")
     response["Cache-Control"] = "public, max-age=86400" if image.item.is_public else "private"
     return response
 

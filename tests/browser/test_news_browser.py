@@ -8,7 +8,7 @@ import re
 import pytest
 
 from di4c.portal.models import NewsItem
-from tests.browser.conftest import browser, live_demo, page, sign_in  # noqa: F401 (fixtures)
+from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import violations
 from tests.portal.news_helpers import jpeg_bytes
 
@@ -23,7 +23,7 @@ def exactly(label: str) -> re.Pattern:
 
 
 def test_an_editor_writes_and_a_visitor_reads_a_news_item(
-    page,  # noqa: F811 (the fixture imported above)
+    page,
     live_demo,  # noqa: F811
     settings,
     tmp_path,
