@@ -191,3 +191,16 @@ def test_cached_page_changes_when_the_page_does(network_about, client, demo_user
     second = client.get(NETWORK_ABOUT).content.decode()
     assert "About DI4C, updated" in second
     assert first.content.decode() != second
+
+
+def test_only_plain_addresses_are_cached(client, demo):
+    """Filtered lists and odd parameters are rendered fresh: any value would otherwise make a
+    new cache entry (an anonymous loop could fill the cache)."""
+    assert client.get("/practices/")["X-Di4c-Cache"] == "miss"
+    assert client.get("/practices/")["X-Di4c-Cache"] == "hit"
+    assert client.get("/practices/?lang=ro")["X-Di4c-Cache"] == "miss"
+    assert client.get("/practices/?page=1")["X-Di4c-Cache"] == "miss"
+    for query in ("?city=junk1", "?page=100000", "?lang=xx", "?junk=1", "?page=1&page=2"):
+        response = client.get("/practices/" + query)
+        assert response.status_code == 200, query
+        assert "X-Di4c-Cache" not in response, query

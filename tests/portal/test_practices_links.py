@@ -270,3 +270,39 @@ def test_practice_page_queries_do_not_grow_with_inspired_actions(practice, demo_
     page = client.get(f"/practices/{practice.slug}/").content.decode()
     assert page.count("/public/#action-") == len(actions)
     assert count() == before
+
+
+def test_a_submitted_assessment_does_not_rank_or_show_a_partner(
+    strengths, framework, demo_user, botosani
+):
+    """Only validated assessments count: a newer submitted one is the city's and the
+    network staff's to see, not the other partners'."""
+    admin = demo_user("admin")
+    share(
+        admin, Organisation.objects.get(slug="messina"), "messina SG", dimensions=["di4c-city:SG"]
+    )
+    share(admin, Organisation.objects.get(slug="oulu"), "oulu SG", dimensions=["di4c-city:SG"])
+    count = framework.indicators.count()
+    submitted = validated(
+        Organisation.objects.get(slug="oulu"), framework, [4] * count, LATER.replace(2033)
+    )
+    submitted.status = "submitted"
+    submitted.validated_at = None
+    submitted.save()
+    found = practices_for_gaps(botosani, "di4c-city", ["SG"])["SG"]
+    # Messina (validated level 4) before Oulu (validated 3); Oulu's submitted 4 is ignored.
+    assert [(item.organisation.slug, item.score) for item in found] == [
+        ("messina", 100),
+        ("oulu", 75),
+    ]
+
+
+def test_saving_an_action_keeps_its_link_to_a_practice_unpublished_since(practice, demo_user):
+    plan = Plan.objects.get(organisation__slug="botosani")
+    action = plan.actions.order_by("pk").first()
+    editor = demo_user("botosani-editor")
+    services.action_inspiration_set(actor=editor, action=action, practices=[practice])
+    services.practice_update(actor=demo_user("messina-editor"), practice=practice, status="draft")
+    # The form offers published practices only; saving it with none chosen keeps the link.
+    services.action_inspiration_set(actor=editor, action=action, practices=[])
+    assert list(action.inspired_by.all()) == [practice]

@@ -3,6 +3,7 @@ with every change to public content (signals.py): one update invalidates every c
 every language and every worker, without listing which pages an object appears on."""
 
 import hashlib
+import re
 import time
 from functools import wraps
 
@@ -17,19 +18,7 @@ from di4c.portal.models import PortalRevision
 
 PAGE_TIMEOUT = 60 * 60
 CACHE_HEADER = "X-Di4c-Cache"
-# Query parameters public pages understand; a page asked with any other is not cached.
-CACHED_PARAMETERS = {
-    "page",
-    "lang",
-    "city",
-    "dimension",
-    "service",
-    "life_event",
-    "transferability",
-    "language",
-    "kind",
-    "tag",
-}
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 
 
 # The revision as this process last read it. A cached page then costs no database query at
@@ -86,6 +75,19 @@ def _timeout() -> int:
     return max(1, min(PAGE_TIMEOUT, int((upcoming - now).total_seconds()) + 1))
 
 
+def _canonical_query(request) -> bool:
+    """Only `?page=N` (N up to 9999) and `?lang=<an interface language>` are cached."""
+    for name, values in request.GET.lists():
+        if len(values) != 1:
+            return False
+        if name == "page" and PAGE_NUMBER.fullmatch(values[0]):
+            continue
+        if name == "lang" and values[0] in dict(settings.LANGUAGES):
+            continue
+        return False
+    return True
+
+
 def _has_private_state(request) -> bool:
     """A signed-in visitor, or one with a session or pending messages, sees a page of their own."""
     cookies = request.COOKIES
@@ -104,9 +106,10 @@ def public_page(view):
         if (
             request.method not in ("GET", "HEAD")
             or _has_private_state(request)
-            or not set(request.GET) <= CACHED_PARAMETERS
+            or not _canonical_query(request)
         ):
-            # Unknown parameters (?junk=1, ?junk=2, …) would fill the cache: served uncached.
+            # Filtered lists and odd parameters (?junk=1, ?page=99999…) are rendered fresh:
+            # any value would otherwise make a new cache entry.
             return view(request, *args, **kwargs)
         # The host and scheme are in the page (canonical, hreflang and Open Graph addresses).
         seen_as = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"

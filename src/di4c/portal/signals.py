@@ -5,6 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from di4c.core.signals import objects_bulk_saved
+from di4c.maturity.models import Dimension, Framework
 from di4c.meetings.models import Meeting
 from di4c.networks.models import Network, Organisation, Partnership, Programme
 from di4c.plans.models import Action, Plan
@@ -23,7 +24,7 @@ from di4c.portal.models import (
     SearchKind,
 )
 from di4c.portal.search.index import reindex
-from di4c.services.models import IndexPublication, PublicService
+from di4c.services.models import IndexPublication, LifeEvent, PublicService, ReferenceService
 
 # model -> (search kind, how to get the indexed object's id from an instance)
 INDEXED = {
@@ -38,6 +39,10 @@ INDEXED = {
 }
 # Shown on public pages (and the sitemap) without being searched.
 SHOWN_ONLY = (
+    Framework,
+    Dimension,
+    ReferenceService,
+    LifeEvent,
     NewsImage,
     PracticeAttachment,
     Page,

@@ -16,7 +16,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from di4c.maturity.models import Dimension, DimensionScore
@@ -249,15 +249,17 @@ class GapPractice:
 
 
 def _latest_score(framework_code: str) -> Subquery:
-    """The score in the linked dimension of the practice's city, from its latest submitted
-    (or validated) assessment on that framework, whatever the framework version."""
+    """The score in the linked dimension of the practice's city, from its latest validated
+    assessment on that framework, whatever the framework version. Only validated ones: a
+    submitted assessment is seen by the city and the network's staff alone, and the benchmark
+    that names the partners is made of validated ones."""
     scores = DimensionScore.objects.filter(
         assessment__organisation_id=OuterRef("practice__organisation_id"),
-        assessment__status__in=[AssessmentStatus.SUBMITTED, AssessmentStatus.VALIDATED],
+        assessment__status=AssessmentStatus.VALIDATED,
         dimension__framework__code=framework_code,
         dimension__code=OuterRef("dimension_code"),
     ).order_by(
-        Coalesce("assessment__submitted_at", "assessment__validated_at").desc(nulls_last=True),
+        F("assessment__validated_at").desc(nulls_last=True),
         "-assessment__started_at",
         "-assessment_id",
     )

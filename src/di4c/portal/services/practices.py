@@ -271,4 +271,11 @@ def action_inspiration_set(*, actor, action, practices) -> None:
                 % {"slugs": ", ".join(drafts)}
             }
         )
-    action.inspired_by.set(practices)
+    # A linked practice its city has since unpublished is not offered in the form: keep the
+    # link (it shows again when the practice is published again) instead of dropping it.
+    kept = [
+        practice
+        for practice in action.inspired_by.all()
+        if practice.status != PublishStatus.PUBLISHED and practice not in practices
+    ]
+    action.inspired_by.set([*practices, *kept])
