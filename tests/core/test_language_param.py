@@ -14,27 +14,27 @@ pytestmark = pytest.mark.django_db
 LANGUAGE_COOKIE = "di4c_language"
 
 
-def test_the_lang_parameter_sets_the_language_and_remembers_it(client, demo):
+def test_the_lang_parameter_shows_the_page_in_that_language_only(client, demo):
     response = client.get("/networks/di4c/?lang=ro")
     page = response.content.decode()
     assert '<html lang="ro">' in page
     assert "Inovații Digitale pentru Orașe" in page
     assert response["Content-Language"] == "ro"
+    # Not remembered: a link to another language version changes no one's interface language.
+    assert LANGUAGE_COOKIE not in response.cookies
+    assert '<html lang="en">' in client.get("/organisations/").content.decode()
+    # The language in the address wins over a remembered one, for that page.
+    client.cookies[LANGUAGE_COOKIE] = "fi"
+    assert '<html lang="it">' in client.get("/networks/di4c/?lang=it").content.decode()
+    assert '<html lang="fi">' in client.get("/networks/di4c/").content.decode()
+
+
+def test_the_language_form_remembers_the_choice(client, demo):
+    response = client.get("/networks/di4c/", {"lang": "ro", "set_language": "1"})
     assert response.cookies[LANGUAGE_COOKIE].value == "ro"
     assert response.cookies[LANGUAGE_COOKIE]["samesite"] == "Lax"
     # The next page, without the parameter, stays in Romanian.
     assert '<html lang="ro">' in client.get("/organisations/").content.decode()
-    # Another language in the address wins over the remembered one, and is remembered.
-    response = client.get("/networks/di4c/?lang=it")
-    assert '<html lang="it">' in response.content.decode()
-    assert response.cookies[LANGUAGE_COOKIE].value == "it"
-
-
-def test_the_same_language_again_sets_no_cookie(client, demo):
-    client.cookies[LANGUAGE_COOKIE] = "fi"
-    response = client.get("/networks/di4c/?lang=fi")
-    assert '<html lang="fi">' in response.content.decode()
-    assert LANGUAGE_COOKIE not in response.cookies
 
 
 @pytest.mark.parametrize("code", ["xx", "de", "", "en-gb", "../ro"])

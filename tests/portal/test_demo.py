@@ -45,7 +45,7 @@ def seed_items():
     )
 
 
-def test_the_seed_documents_are_botosani_news_in_romanian_english_and_italian(demo_portal):
+def check_the_seed_documents_are_botosani_news_in_romanian_english_and_italian(demo_portal):
     visit, selection = seed_items()
     botosani = visit.organisation
     for item in (visit, selection):
@@ -70,7 +70,7 @@ def test_the_seed_documents_are_botosani_news_in_romanian_english_and_italian(de
     assert (selection.meeting.kind, selection.meeting.host) == ("transnational", botosani)
 
 
-def test_the_seed_texts_keep_their_facts_in_every_language(demo_portal):
+def check_the_seed_texts_keep_their_facts_in_every_language(demo_portal):
     visit, selection = seed_items()
     ro, en, it = (visit.version(code) for code in ("ro", "en", "it"))
     assert ro.title == "Eveniment URBACT"
@@ -93,7 +93,7 @@ def test_the_seed_texts_keep_their_facts_in_every_language(demo_portal):
     assert "februarie 2020" in ro.body and "February 2020" in en.body
 
 
-def test_the_seed_page_shows_when_it_was_last_modified_and_by_whom(demo_portal):
+def check_the_seed_page_shows_when_it_was_last_modified_and_by_whom(demo_portal):
     visit, _selection = seed_items()
     with translation.override("ro"):
         html = render_to_string(
@@ -103,9 +103,7 @@ def test_the_seed_page_shows_when_it_was_last_modified_and_by_whom(demo_portal):
     assert "Ultima modificare: 08.11.2022 – 15:18 de către Primăria Municipiului Botoșani" in html
 
 
-def test_every_demo_item_has_a_cover_picture_described_for_people_who_cannot_see_it(
-    demo_portal,
-):
+def check_every_demo_item_has_a_cover_picture_described_for_people_who_cannot_see_it(demo_portal):
     items = NewsItem.objects.prefetch_related("images")
     assert items.count() == 8
     for item in items:
@@ -136,7 +134,7 @@ def test_the_stored_covers_are_small_and_can_be_drawn_again():
     assert drawn.startswith(b"\x89PNG") and len(drawn) < 60_000
 
 
-def test_other_partners_and_the_network_publish_news_some_only_in_their_language(demo_portal):
+def check_other_partners_and_the_network_publish_news_some_only_in_their_language(demo_portal):
     by_owner = {
         (item.network.slug if item.network else item.organisation.slug, item.slug): item
         for item in NewsItem.objects.select_related("network", "organisation")
@@ -165,7 +163,7 @@ def test_other_partners_and_the_network_publish_news_some_only_in_their_language
     assert len(owners) >= 4
 
 
-def test_the_library_holds_a_dozen_practices_of_different_cities(demo_portal):
+def check_the_library_holds_a_dozen_practices_of_different_cities(demo_portal):
     practices = Practice.objects.select_related("organisation").prefetch_related(
         "texts", "figures", "dimensions", "services"
     )
@@ -213,7 +211,7 @@ def test_the_library_holds_a_dozen_practices_of_different_cities(demo_portal):
     assert any("illustrative" in label or "target" in label for label in labels)
 
 
-def test_practices_use_real_dimension_and_service_codes(demo_portal):
+def check_practices_use_real_dimension_and_service_codes(demo_portal):
     for framework_code, dimension_code in Practice.objects.values_list(
         "dimensions__framework_code", "dimensions__dimension_code"
     ):
@@ -230,7 +228,7 @@ def test_practices_use_real_dimension_and_service_codes(demo_portal):
     )
 
 
-def test_plan_actions_are_inspired_by_practices(demo_portal):
+def check_plan_actions_are_inspired_by_practices(demo_portal):
     inspired = Action.objects.filter(inspired_by__isnull=False).distinct()
     assert inspired.count() >= 2
     first = Action.objects.get(plan__organisation__slug="botosani", code="A1")
@@ -241,7 +239,7 @@ def test_plan_actions_are_inspired_by_practices(demo_portal):
     assert not Practice.objects.filter(status="draft", inspired_actions__isnull=False).exists()
 
 
-def test_the_site_the_network_and_botosani_have_their_pages(demo_portal):
+def check_the_site_the_network_and_botosani_have_their_pages(demo_portal):
     def languages(**owner):
         return {
             kind: set(
@@ -276,18 +274,19 @@ def test_the_site_the_network_and_botosani_have_their_pages(demo_portal):
     assert "Limerick" in network.version("en").body
 
 
-@pytest.mark.parametrize(
-    ("query", "language", "field"),
-    [("digitalizare", "ro", "ro"), ("digitalisation", "en", "en"), ("Digitalizarea", "it", "it")],
-)
-def test_search_finds_the_seed_items(demo_portal, query, language, field):
-    results = search(query, kinds=["news"], reader_language=language)
-    titles = {entry.title for entry in results.page.object_list}
-    visit, selection = seed_items()
-    assert {visit.version(field).title, selection.version(field).title} <= titles
+def check_search_finds_the_seed_items(demo_portal):
+    for query, language in (
+        ("digitalizare", "ro"),
+        ("digitalisation", "en"),
+        ("Digitalizarea", "it"),
+    ):
+        results = search(query, kinds=["news"], reader_language=language)
+        titles = {entry.title for entry in results.page.object_list}
+        visit, selection = seed_items()
+        assert {visit.version(language).title, selection.version(language).title} <= titles, query
 
 
-def test_loading_again_creates_nothing_twice(demo_portal):
+def check_loading_again_creates_nothing_twice(demo_portal):
     models = (NewsItem, NewsText, NewsImage, Tag, Practice, PracticeText, PracticeFigure)
     models += (Page, PageText)
     before = [model.objects.count() for model in models]
@@ -307,3 +306,22 @@ def test_without_plans_and_meetings_the_news_simply_has_no_links(demo, settings,
     assert counts["actions inspired by practices"] == 0
     assert not NewsItem.objects.filter(meeting__isnull=False).exists()
     assert not NewsItem.objects.filter(plan__isnull=False).exists()
+
+
+def test_the_portal_demo(demo_portal):
+    """Every check on one load of the demo (loading it takes most of the time); a failing
+    check names itself in the traceback."""
+    for check in (
+        check_the_seed_documents_are_botosani_news_in_romanian_english_and_italian,
+        check_the_seed_texts_keep_their_facts_in_every_language,
+        check_the_seed_page_shows_when_it_was_last_modified_and_by_whom,
+        check_every_demo_item_has_a_cover_picture_described_for_people_who_cannot_see_it,
+        check_other_partners_and_the_network_publish_news_some_only_in_their_language,
+        check_the_library_holds_a_dozen_practices_of_different_cities,
+        check_practices_use_real_dimension_and_service_codes,
+        check_plan_actions_are_inspired_by_practices,
+        check_the_site_the_network_and_botosani_have_their_pages,
+        check_search_finds_the_seed_items,
+        check_loading_again_creates_nothing_twice,
+    ):
+        check(demo_portal)

@@ -70,3 +70,20 @@ def test_reindex_all_is_idempotent(seed_news):
     reindex_all()
     reindex_all()
     assert search("digitalizare").total == before == 1
+
+
+def test_a_bulk_import_reaches_the_index_after_its_commit(
+    demo_plans, django_capture_on_commit_callbacks
+):
+    """Imports write actions in bulk (no post_save): the index follows once they are stored."""
+    from di4c.core.signals import objects_bulk_saved
+    from di4c.plans.models import Action, Plan
+
+    plan = Plan.objects.filter(is_public=True).first()
+    action = plan.actions.order_by("pk").first()
+    Action.objects.filter(pk=action.pk).update(title="Ghișeu unic pentru antreprenori")
+    with django_capture_on_commit_callbacks(execute=True):
+        objects_bulk_saved.send(sender=Action, ids=[action.pk])
+    assert [entry.object_id for entry in search("antreprenori", kinds=["action"]).page] == [
+        action.pk
+    ]

@@ -1,6 +1,9 @@
-"""The language in the address: `?lang=ro` on any page shows it in Romanian and remembers the
-choice, as Django's set_language view does, without a form post (so without a CSRF token: public
-pages stay cacheable). The hreflang links of public pages point at these addresses."""
+"""The language in the address: `?lang=ro` on any page shows that page in Romanian (the
+hreflang links of public pages point at these addresses). The header's language form adds
+`set_language=1`: that choice is remembered, as Django's set_language view does, without a
+form post (so without a CSRF token: public pages stay cacheable). A plain `?lang=` is not
+remembered: following a link to another language version, or an editor looking at the
+version just written, does not change anyone's interface language."""
 
 from urllib.parse import urlencode
 
@@ -51,14 +54,15 @@ class LanguageFromQuery:
             return self.get_response(request)
         translation.activate(code)
         request.LANGUAGE_CODE = code
-        if request.method in ("GET", "HEAD") and SWITCH_PARAM in request.GET:
-            address = _address_without_switch(request)
-            # "//elsewhere.example/" as a path must not send the visitor to another site.
-            if url_has_allowed_host_and_scheme(address, allowed_hosts={request.get_host()}):
-                response = HttpResponseRedirect(address)
-                remember_language(response, code)
-                return response
-        response = self.get_response(request)
-        if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != code:
-            remember_language(response, code)
+        if SWITCH_PARAM not in request.GET:
+            return self.get_response(request)
+        address = _address_without_switch(request)
+        # "//elsewhere.example/" as a path must not send the visitor to another site.
+        if request.method in ("GET", "HEAD") and url_has_allowed_host_and_scheme(
+            address, allowed_hosts={request.get_host()}
+        ):
+            response = HttpResponseRedirect(address)
+        else:
+            response = self.get_response(request)
+        remember_language(response, code)
         return response

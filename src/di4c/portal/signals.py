@@ -1,6 +1,7 @@
 """Every save of something the public portal shows keeps the search index current and
 invalidates the cached public pages, inside the same transaction as the save."""
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -76,9 +77,17 @@ for model in INDEXED:
 
 @receiver(objects_bulk_saved, dispatch_uid="portal-bulk-saved")
 def _bulk_saved(sender, ids, **kwargs):
+    """After the commit: an import of hundreds of rows keeps its constant number of queries,
+    and the index follows as soon as the rows are there."""
     if sender in INDEXED and ids:
-        reindex(INDEXED[sender][0], list(ids))
-        bump_revision()
+        kind, ids = INDEXED[sender][0], list(ids)
+
+        def follow():
+            with transaction.atomic():
+                reindex(kind, ids)
+                bump_revision()
+
+        transaction.on_commit(follow)
 
 
 @receiver(post_save, sender=IndexPublication, dispatch_uid="portal-index-publication")
