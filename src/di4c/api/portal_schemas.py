@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
@@ -18,7 +17,7 @@ from pydantic import field_validator
 
 from di4c.api.meeting_schemas import aware
 from di4c.api.plan_schemas import In, query_error
-from di4c.core.i18n import translation_languages
+from di4c.core.i18n import interface_languages, translation_languages
 from di4c.core.markdown import render_markdown
 from di4c.networks.models import Network, Organisation
 from di4c.portal.models import PracticeText
@@ -31,8 +30,7 @@ Count = Annotated[int, Field(ge=0, le=32767)]
 Euros = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
 
-def language_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
+language_codes = interface_languages
 
 
 LANGUAGES_TEXT = "One of the interface languages: " + ", ".join(language_codes())

@@ -14,6 +14,11 @@ def current_language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
+def interface_languages() -> list[str]:
+    """The codes of every interface language, English first."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
 def translation_languages() -> list[str]:
     """Languages a name can be stored in besides the English base value."""
     return [code for code, _name in settings.LANGUAGES if code != "en"]

@@ -26,7 +26,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from di4c.core.forms import run_service
-from di4c.core.i18n import current_language
+from di4c.core.i18n import current_language, interface_languages
 from di4c.core.markdown import render_markdown
 from di4c.core.services import check_view_perm
 from di4c.meetings.uploads import THUMB_MAX_SIDE, upload_limit_text
@@ -50,8 +50,7 @@ CHANGE_PERM = "portal.change_news"
 # --- helpers ------------------------------------------------------------------------------
 
 
-def language_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
+language_codes = interface_languages
 
 
 def reader_language(request) -> str:

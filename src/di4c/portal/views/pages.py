@@ -29,19 +29,9 @@ from di4c.portal.selectors.pages import (
     owner_name,
     page_of,
 )
+from di4c.portal.views.news import language_codes, reader_language
 
 EDIT_PERM = "portal.edit_pages_of"
-
-
-def language_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
-
-
-def reader_language(request) -> str:
-    """The language content is shown in: the one asked for with ?lang=xx (the addresses the
-    hreflang links give), else the interface's."""
-    asked = request.GET.get("lang")
-    return asked if asked in language_codes() else current_language()
 
 
 def describe(markdown_text: str, fallback: str = "", limit: int = 160) -> str:
